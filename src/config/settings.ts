@@ -1,0 +1,141 @@
+import { z } from "zod";
+import { isPublicPathList, type PublicPathRule, parsePublicPaths } from "./public-paths";
+
+/**
+ * The gateway's settings, parsed once from wrangler vars and Worker secrets. Every field
+ * documents its unit and default; README.md ("Settings") has the same table for operators.
+ */
+export interface Settings {
+	/** `development` allows the example secrets of `.dev.vars.example`. Default `production`. */
+	environment: "development" | "production";
+	/** Base URL of the origin every proxied request goes to. Required. */
+	upstreamUrl: URL;
+	/** `iss` of minted tokens, and the only issuer accepted. Required. */
+	issuer: string;
+	/** `aud` of minted tokens, and the only audience accepted. Required. */
+	audience: string;
+	/** Lifetime of minted tokens, and the longest lifetime accepted, in seconds. Default 900. */
+	tokenLifetimeSeconds: number;
+	/** Leeway for `exp`, `nbf` and `iat` against clock skew, in seconds. Default 30. */
+	clockToleranceSeconds: number;
+	/** Paths that skip the token check. Default `/public/*`. */
+	publicPaths: PublicPathRule[];
+	/** Path on the origin that checks a username and password at login. Default `/auth/verify`. */
+	credentialCheckPath: string;
+	/** Whether the client's `Authorization` header reaches the origin. Default false. */
+	forwardAuthorization: boolean;
+	/** How long to wait for the origin's response headers, in milliseconds. Default 10000. */
+	upstreamTimeoutMs: number;
+	/** What a failed revocation lookup does: refuse (`closed`, default) or allow (`open`). */
+	revocationReadFailure: "closed" | "open";
+	/** HMAC secret that signs and verifies tokens (HS256), at least 32 bytes. Required secret. */
+	signingKey: string;
+	/** Bearer key for the admin routes, at least 32 characters. Required secret. */
+	adminApiKey: string;
+}
+
+/** A setting is missing or malformed; the message names it and never repeats its value. */
+export class SettingsError extends Error {
+	override readonly name = "SettingsError";
+}
+
+/** Values published in `.dev.vars.example`; a production worker must refuse to run with them. */
+export const EXAMPLE_SECRETS = {
+	SIGNING_KEY: "example-signing-key-for-local-development-only-0000",
+	ADMIN_API_KEY: "example-admin-key-for-local-development-only",
+} as const;
+
+const integerSetting = (min: number, max: number, fallback: number) =>
+	z
+		.string()
+		.default(String(fallback))
+		.pipe(
+			z
+				.string()
+				.trim()
+				.regex(/^\d+$/, "must be a whole number")
+				.transform(Number)
+				.pipe(z.number().int().min(min).max(max)),
+		);
+
+const booleanSetting = (fallback: boolean) =>
+	z
+		.enum(["true", "false"], { error: 'must be "true" or "false"' })
+		.default(fallback ? "true" : "false")
+		.transform((value) => value === "true");
+
+const httpUrl = z
+	.string()
+	.trim()
+	.pipe(z.url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" }))
+	.transform((value) => new URL(value));
+
+const byteLength = (value: string) => new TextEncoder().encode(value).byteLength;
+
+const settingsSchema = z.object({
+	GATEWAY_ENVIRONMENT: z.enum(["development", "production"]).default("production"),
+	UPSTREAM_URL: httpUrl,
+	TOKEN_ISSUER: z.string().trim().min(1, "must not be empty"),
+	TOKEN_AUDIENCE: z.string().trim().min(1, "must not be empty"),
+	TOKEN_LIFETIME_SECONDS: integerSetting(60, 86_400, 900),
+	CLOCK_TOLERANCE_SECONDS: integerSetting(0, 300, 30),
+	PUBLIC_PATHS: z
+		.string()
+		.refine(isPublicPathList, "must be a comma-separated list of paths starting with /")
+		.default("/public/*"),
+	CREDENTIAL_CHECK_PATH: z.string().startsWith("/", "must start with /").default("/auth/verify"),
+	FORWARD_AUTHORIZATION: booleanSetting(false),
+	UPSTREAM_TIMEOUT_MS: integerSetting(100, 300_000, 10_000),
+	REVOCATION_READ_FAILURE: z.enum(["closed", "open"]).default("closed"),
+	SIGNING_KEY: z.string().refine((key) => byteLength(key) >= 32, "must be at least 32 bytes"),
+	ADMIN_API_KEY: z.string().min(32, "must be at least 32 characters"),
+});
+
+/** Settings as wrangler hands them over: every var and secret is a string, or absent. */
+export type RawSettings = Partial<Record<keyof z.input<typeof settingsSchema>, unknown>>;
+
+/**
+ * Parses and validates the settings. Throws a `SettingsError` that names each bad setting; the
+ * message never contains a value, since some settings are secrets.
+ */
+export function parseSettings(raw: RawSettings): Settings {
+	const parsed = settingsSchema.safeParse(raw);
+	if (!parsed.success) {
+		const problems = parsed.error.issues.map((issue) => {
+			const name = String(issue.path[0] ?? "settings");
+			const missing = issue.code === "invalid_type" && raw[name as keyof RawSettings] == null;
+			return missing ? `${name} is not set` : `${name} ${issue.message}`;
+		});
+		throw new SettingsError(`Invalid settings: ${problems.join("; ")}`);
+	}
+	const env = parsed.data;
+
+	// A deployed worker running with the published example secrets would accept tokens that
+	// anyone can mint, so it refuses to serve instead.
+	if (env.GATEWAY_ENVIRONMENT === "production") {
+		for (const [name, exampleValue] of Object.entries(EXAMPLE_SECRETS)) {
+			if (raw[name as keyof RawSettings] === exampleValue) {
+				throw new SettingsError(
+					`${name} still holds the public example value from .dev.vars.example; ` +
+						`set a real one with \`wrangler secret put ${name}\``,
+				);
+			}
+		}
+	}
+
+	return {
+		environment: env.GATEWAY_ENVIRONMENT,
+		upstreamUrl: env.UPSTREAM_URL,
+		issuer: env.TOKEN_ISSUER,
+		audience: env.TOKEN_AUDIENCE,
+		tokenLifetimeSeconds: env.TOKEN_LIFETIME_SECONDS,
+		clockToleranceSeconds: env.CLOCK_TOLERANCE_SECONDS,
+		publicPaths: parsePublicPaths(env.PUBLIC_PATHS),
+		credentialCheckPath: env.CREDENTIAL_CHECK_PATH,
+		forwardAuthorization: env.FORWARD_AUTHORIZATION,
+		upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
+		revocationReadFailure: env.REVOCATION_READ_FAILURE,
+		signingKey: env.SIGNING_KEY,
+		adminApiKey: env.ADMIN_API_KEY,
+	};
+}

@@ -1,0 +1,27 @@
+import { parseSettings } from "./config/settings";
+import type { GatewayDependencies } from "./http/context";
+import type { Logger } from "./http/logger";
+import { Revocations } from "./revocation/revocations";
+import { RevocationStore } from "./revocation/store";
+import { importSigningKey } from "./tokens/signing-key";
+
+/**
+ * Builds the gateway's collaborators from the Worker's bindings. Throws a `SettingsError` naming
+ * the setting when one is missing or malformed.
+ */
+export async function dependenciesFromEnv(
+	env: Env,
+	logger: Logger,
+	clock: () => number = Date.now,
+): Promise<GatewayDependencies> {
+	const settings = parseSettings(env);
+	const store = new RevocationStore(env.REVOCATIONS, logger);
+	return {
+		settings,
+		signingKey: await importSigningKey(settings.signingKey),
+		revocations: new Revocations(store, settings, logger, clock),
+		logger,
+		clock,
+		fetchUpstream: (request) => fetch(request),
+	};
+}

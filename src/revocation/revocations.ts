@@ -1,0 +1,172 @@
+import type { Settings } from "../config/settings";
+import { GatewayError } from "../http/errors";
+import type { Logger } from "../http/logger";
+import type { VerifiedToken } from "../tokens/verify";
+import {
+	parseRevocationKey,
+	type RevocationKind,
+	revocationKey,
+	revocationKeyPrefix,
+} from "./keys";
+import { findRevocation, revocationKeysFor } from "./rules";
+import type { RevocationMetadata, RevocationStore } from "./store";
+import { latestExpiryOfTokensIssuedBy, revocationEntryTtl } from "./ttl";
+
+/** Longest `reason` kept, in characters; KV metadata is limited to 1024 bytes in all. */
+export const MAX_REASON_LENGTH = 200;
+
+export interface RevocationRequest {
+	kind: RevocationKind;
+	id: string;
+	/** For tokens: their `exp`, when known, so the entry lives no longer than needed. */
+	expiresAt?: number;
+	reason?: string;
+	revokedBy: string;
+}
+
+/** A revocation as the admin API shows it. */
+export interface RevocationRecord {
+	kind: RevocationKind;
+	id: string;
+	/** ISO time the revocation was made. */
+	revoked_at: string | null;
+	/** ISO time KV drops the entry; null when it never expires (signing keys). */
+	expires_at: string | null;
+	revoked_by: string | null;
+	reason: string | null;
+}
+
+export interface RevocationOutcome {
+	record: RevocationRecord;
+	/** False when nothing had to be stored, because the token can no longer pass anyway. */
+	stored: boolean;
+}
+
+/** The revocation rules on top of the store: what to write, for how long, and what it covers. */
+export class Revocations {
+	constructor(
+		private readonly store: RevocationStore,
+		private readonly settings: Settings,
+		private readonly logger: Logger,
+		private readonly clock: () => number,
+	) {}
+
+	/** Stores a revocation and resolves only once KV has accepted it. Idempotent. */
+	async revoke(request: RevocationRequest): Promise<RevocationOutcome> {
+		const now = this.clock();
+		const ttl = this.entryTtl(request, now);
+		const metadata: RevocationMetadata = {
+			revokedAt: now,
+			expiresAt: ttl === null ? null : Math.ceil(now / 1000) + ttl,
+			revokedBy: request.revokedBy,
+		};
+		if (request.reason !== undefined && request.reason !== "") {
+			metadata.reason = request.reason.slice(0, MAX_REASON_LENGTH);
+		}
+
+		// A token past `exp` plus the tolerance can never pass again, so revoking it succeeds
+		// without an entry; signing keys are the exception and never expire on their own.
+		if (ttl === null && request.kind !== "key") {
+			return { record: toRecord(request.kind, request.id, metadata), stored: false };
+		}
+		await this.store.write(revocationKey(request.kind, request.id), String(now), metadata, ttl);
+		this.logger.info("revocation_stored", {
+			kind: request.kind,
+			ttl_seconds: ttl,
+			revoked_by: request.revokedBy,
+		});
+		return { record: toRecord(request.kind, request.id, metadata), stored: true };
+	}
+
+	/** Removes a revocation; true when one existed. */
+	async reinstate(kind: RevocationKind, id: string): Promise<boolean> {
+		const key = revocationKey(kind, id);
+		const existing = await this.store.inspect(key);
+		if (existing === null) {
+			return false;
+		}
+		await this.store.remove(key);
+		this.logger.info("revocation_removed", { kind });
+		return true;
+	}
+
+	async inspect(kind: RevocationKind, id: string): Promise<RevocationRecord | null> {
+		const stored = await this.store.inspect(revocationKey(kind, id));
+		return stored === null ? null : toRecord(kind, id, stored.metadata);
+	}
+
+	/** One page of revocations (of one kind, or all), from metadata alone: no read per entry. */
+	async list(kind: RevocationKind | undefined, limit: number, cursor: string | undefined) {
+		const prefix = kind === undefined ? "" : revocationKeyPrefix(kind);
+		const page = await this.store.list(prefix, limit, cursor);
+		const records = page.entries.flatMap(({ key, metadata }) => {
+			const parsed = parseRevocationKey(key);
+			return parsed === undefined ? [] : [toRecord(parsed.kind, parsed.id, metadata)];
+		});
+		return { records, cursor: page.cursor };
+	}
+
+	/**
+	 * Throws `token_revoked` when any entry covers the token. One bulk KV read covers every kind.
+	 * Only call this after the signature and claims passed, so forged tokens cost no KV read.
+	 */
+	async assertNotRevoked(token: VerifiedToken): Promise<void> {
+		const keys = revocationKeysFor(token);
+		let entries: Map<string, string | null>;
+		try {
+			entries = await this.store.readMany([...keys.values()]);
+		} catch (error) {
+			if (this.settings.revocationReadFailure === "open") {
+				// Fail-open is an operator's explicit choice (REVOCATION_READ_FAILURE=open): it keeps
+				// the API up during a KV outage at the price of honouring revoked tokens meanwhile.
+				this.logger.warn("revocation_check_skipped", { token_id: token.tokenId });
+				return;
+			}
+			throw error;
+		}
+		const revokedBy = findRevocation(token, keys, entries);
+		if (revokedBy !== undefined) {
+			throw new GatewayError("token_revoked", `The token is revoked (by ${revokedBy}).`);
+		}
+	}
+
+	private entryTtl(request: RevocationRequest, now: number): number | null {
+		const { tokenLifetimeSeconds, clockToleranceSeconds } = this.settings;
+		switch (request.kind) {
+			case "key":
+				// Revoking a signing key is an emergency switch: whoever holds the key can mint new
+				// tokens, so the entry stays until an admin reinstates the key.
+				return null;
+			case "token":
+				return revocationEntryTtl(
+					request.expiresAt ??
+						latestExpiryOfTokensIssuedBy(now, tokenLifetimeSeconds, clockToleranceSeconds),
+					clockToleranceSeconds,
+					now,
+				);
+			case "user":
+			case "session":
+				return revocationEntryTtl(
+					latestExpiryOfTokensIssuedBy(now, tokenLifetimeSeconds, clockToleranceSeconds),
+					clockToleranceSeconds,
+					now,
+				);
+		}
+	}
+}
+
+function toRecord(
+	kind: RevocationKind,
+	id: string,
+	metadata: RevocationMetadata | null,
+): RevocationRecord {
+	return {
+		kind,
+		id,
+		revoked_at: metadata === null ? null : new Date(metadata.revokedAt).toISOString(),
+		expires_at:
+			metadata?.expiresAt == null ? null : new Date(metadata.expiresAt * 1000).toISOString(),
+		revoked_by: metadata?.revokedBy ?? null,
+		reason: metadata?.reason ?? null,
+	};
+}
