@@ -24,6 +24,7 @@ export default defineConfig({
 					name: "workers",
 					include: ["test/**/*.test.ts"],
 					exclude: ["test/e2e/**"],
+					setupFiles: ["test/support/reset-storage.ts"],
 				},
 			},
 			{

@@ -1,0 +1,162 @@
+import { decodeJwt } from "jose";
+import { describe, expect, it } from "vitest";
+import { tokenIdOf } from "../../src/tokens/token-id";
+import { TEST_EPOCH } from "../support/clock";
+import { adminRevoke, bearer, logIn, type TestGateway, testGateway } from "../support/gateway";
+import { kvDouble } from "../support/kv-doubles";
+import { signWithGatewayKey, validClaims } from "../support/tokens";
+
+const status = async (gateway: TestGateway, token: string) =>
+	(await gateway.request("/api/whoami", { headers: bearer(token) })).status;
+
+describe("user and session cut-offs", () => {
+	it("refuse a token issued in the same millisecond as the revocation", async () => {
+		const gateway = await testGateway();
+		const token = await logIn(gateway);
+		await adminRevoke(gateway, { sub: "alice" });
+		expect(await status(gateway, token)).toBe(401);
+	});
+
+	it("refuse a token issued earlier in the same second, accept one minted a millisecond later", async () => {
+		const gateway = await testGateway();
+		gateway.clock.advance(100);
+		const earlier = await logIn(gateway);
+		gateway.clock.advance(400);
+		await adminRevoke(gateway, { sub: "alice" });
+		gateway.clock.advance(1);
+		const later = await logIn(gateway);
+
+		expect(await status(gateway, earlier)).toBe(401);
+		expect(await status(gateway, later)).toBe(200);
+	});
+
+	it("treat a whole-second iat as the start of its second", async () => {
+		const gateway = await testGateway();
+		gateway.clock.advance(500);
+		await adminRevoke(gateway, { sub: "alice" });
+		const second = Math.floor(gateway.clock() / 1000);
+		const sameSecond = await signWithGatewayKey(gateway, validClaims(gateway, { iat: second }));
+		const nextSecond = await signWithGatewayKey(
+			gateway,
+			validClaims(gateway, { iat: second + 1, jti: "token-2" }),
+		);
+		expect(await status(gateway, sameSecond)).toBe(401);
+		expect(await status(gateway, nextSecond)).toBe(200);
+	});
+
+	it("refuse a token without iat while the cut-off exists", async () => {
+		const gateway = await testGateway();
+		const noIat = await signWithGatewayKey(gateway, validClaims(gateway, { iat: undefined }));
+		expect(await status(gateway, noIat)).toBe(200);
+		gateway.clock.advance(10_000);
+		await adminRevoke(gateway, { sub: "alice" });
+		expect(await status(gateway, noIat)).toBe(401);
+	});
+
+	it("apply to tokens without sid (user) and leave them alone (session)", async () => {
+		const gateway = await testGateway();
+		const noSid = await signWithGatewayKey(gateway, validClaims(gateway));
+		gateway.clock.advance(1);
+		await adminRevoke(gateway, { sid: "some-session" });
+		expect(await status(gateway, noSid)).toBe(200);
+		await adminRevoke(gateway, { sub: "alice" });
+		expect(await status(gateway, noSid)).toBe(401);
+	});
+
+	it("live for the longest token lifetime plus the tolerance, and that TTL reaches KV", async () => {
+		const store = kvDouble();
+		const gateway = await testGateway({ kv: store.kv });
+		await adminRevoke(gateway, { sub: "alice" });
+		await adminRevoke(gateway, { sid: "session-1" });
+		expect(store.puts.map((put) => [put.key, put.options?.expirationTtl])).toEqual([
+			["user:alice", 900 + 30 + 30],
+			["session:session-1", 900 + 30 + 30],
+		]);
+		expect(store.puts[0]?.value).toBe(String(TEST_EPOCH));
+	});
+});
+
+describe("token revocations", () => {
+	it("store a TTL of exp plus tolerance minus now, rounded up", async () => {
+		const store = kvDouble();
+		const gateway = await testGateway({ kv: store.kv });
+		gateway.clock.advance(250);
+		await adminRevoke(gateway, { jti: "abc", exp: TEST_EPOCH / 1000 + 600 });
+		expect(store.puts[0]).toMatchObject({
+			key: "token:abc",
+			options: { expirationTtl: 630 },
+		});
+	});
+
+	it("without exp, live as long as any token the gateway accepts", async () => {
+		const store = kvDouble();
+		const gateway = await testGateway({ kv: store.kv });
+		await adminRevoke(gateway, { jti: "abc" });
+		expect(store.puts[0]?.options?.expirationTtl).toBe(900 + 30 + 30);
+	});
+
+	it("keep the token refused through the tolerance window after exp", async () => {
+		const gateway = await testGateway();
+		const token = await logIn(gateway);
+		const { jti, exp } = decodeJwt(token);
+		gateway.clock.advance(899_000);
+		await adminRevoke(gateway, { jti, exp });
+		gateway.clock.advance(30_000);
+		expect(await status(gateway, token)).toBe(401);
+	});
+
+	it("succeed without writing for a token already past exp plus tolerance", async () => {
+		const store = kvDouble();
+		const gateway = await testGateway({ kv: store.kv });
+		const response = await adminRevoke(gateway, { jti: "old", exp: TEST_EPOCH / 1000 - 30 });
+		expect(response.status).toBe(200);
+		expect(await response.json()).toMatchObject({ stored: false });
+		expect(store.puts).toHaveLength(0);
+	});
+
+	it("are idempotent: revoking twice succeeds twice and the token stays refused", async () => {
+		const gateway = await testGateway();
+		const token = await logIn(gateway);
+		const { jti, exp } = decodeJwt(token);
+		expect((await adminRevoke(gateway, { jti, exp })).status).toBe(201);
+		expect((await adminRevoke(gateway, { jti, exp })).status).toBe(201);
+		expect(await status(gateway, token)).toBe(401);
+	});
+
+	it("revoke tokens without jti through an id derived from the payload, not the signature", async () => {
+		const gateway = await testGateway();
+		const token = await signWithGatewayKey(gateway, validClaims(gateway, { jti: undefined }));
+		const response = await adminRevoke(gateway, { token });
+		const body = (await response.json()) as { revocation: { id: string } };
+		expect(body.revocation.id).toMatch(/^sha256:[A-Za-z0-9_-]{43}$/);
+		expect(await status(gateway, token)).toBe(401);
+	});
+
+	it("derive the same id whatever the signature segment holds", async () => {
+		const [header, payload] = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln".split(".");
+		const one = await tokenIdOf(`${header}.${payload}.c2lnbmF0dXJlLW9uZQ`, undefined);
+		const other = await tokenIdOf(`${header}.${payload}.c2lnbmF0dXJlLXR3bw`, undefined);
+		expect(one).toBe(other);
+		expect(await tokenIdOf(`${header}.${payload}.x`, "given-jti")).toBe("given-jti");
+	});
+});
+
+describe("the revocation check", () => {
+	it("reads KV once per request, in bulk", async () => {
+		const store = kvDouble();
+		const gateway = await testGateway({ kv: store.kv });
+		const token = await logIn(gateway);
+		const before = store.reads();
+		expect(await status(gateway, token)).toBe(200);
+		expect(store.reads() - before).toBe(1);
+	});
+
+	it("never reads KV for a token that fails verification", async () => {
+		const store = kvDouble();
+		const gateway = await testGateway({ kv: store.kv });
+		const token = await logIn(gateway);
+		const tampered = `${token.slice(0, -2)}xx`;
+		expect(await status(gateway, tampered)).toBe(401);
+		expect(store.reads()).toBe(0);
+	});
+});
