@@ -7,6 +7,7 @@ import { requestLog } from "./http/request-log";
 import { forwardToUpstream } from "./proxy/forward";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
+import { oauthRoutes } from "./routes/oauth";
 import { wellKnownRoutes } from "./routes/well-known";
 
 /**
@@ -23,6 +24,7 @@ export function createGateway(deps: GatewayDependencies): Hono<GatewayEnv> {
 
 	app.route("/auth", authRoutes);
 	app.route("/admin", adminRoutes);
+	app.route("/oauth", oauthRoutes);
 	app.route("/.well-known", wellKnownRoutes);
 
 	app.all("*", async (c) => {
