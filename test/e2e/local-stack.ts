@@ -33,7 +33,11 @@ async function freePort(): Promise<number> {
  * and resolves once it reports that the gateway and the origin are ready.
  */
 export async function startLocalStack(): Promise<LocalStack> {
-	const [gatewayPort, originPort] = [await freePort(), await freePort()];
+	const gatewayPort = await freePort();
+	let originPort = await freePort();
+	while (originPort === gatewayPort) {
+		originPort = await freePort();
+	}
 	const persistDir = await mkdtemp(join(tmpdir(), "jwt-edge-gateway-e2e-"));
 	let output = "";
 	const child: ChildProcess = spawn(process.execPath, ["scripts/start.mjs"], {

@@ -1,0 +1,3 @@
+import { originApp } from "./app";
+
+export default originApp;
