@@ -1,6 +1,7 @@
 import { parseSettings } from "./config/settings";
 import type { GatewayDependencies } from "./http/context";
 import type { Logger } from "./http/logger";
+import { RevocationLookupCache } from "./revocation/lookup-cache";
 import { Revocations } from "./revocation/revocations";
 import { RevocationStore } from "./revocation/store";
 import { importSigningKey } from "./tokens/signing-key";
@@ -16,10 +17,16 @@ export async function dependenciesFromEnv(
 ): Promise<GatewayDependencies> {
 	const settings = parseSettings(env);
 	const store = new RevocationStore(env.REVOCATIONS, logger);
+	// One cache per isolate: dependencies are built once per isolate (see index.ts).
+	const cache = new RevocationLookupCache(
+		settings.revocationCacheSeconds * 1000,
+		settings.revocationCacheMaxEntries,
+		clock,
+	);
 	return {
 		settings,
 		signingKey: await importSigningKey(settings.signingKey),
-		revocations: new Revocations(store, settings, logger, clock),
+		revocations: new Revocations(store, settings, logger, clock, cache),
 		logger,
 		clock,
 		fetchUpstream: (request) => fetch(request),

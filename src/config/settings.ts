@@ -28,6 +28,10 @@ export interface Settings {
 	upstreamTimeoutMs: number;
 	/** What a failed revocation lookup does: refuse (`closed`, default) or allow (`open`). */
 	revocationReadFailure: "closed" | "open";
+	/** How long an isolate reuses a revocation lookup, in seconds; 0 turns it off. Default 5. */
+	revocationCacheSeconds: number;
+	/** How many revocation lookups an isolate keeps at most. Default 20000. */
+	revocationCacheMaxEntries: number;
 	/** HMAC secret that signs and verifies tokens (HS256), at least 32 bytes. Required secret. */
 	signingKey: string;
 	/** Bearer key for the admin routes, at least 32 characters. Required secret. */
@@ -87,6 +91,8 @@ const settingsSchema = z.object({
 	FORWARD_AUTHORIZATION: booleanSetting(false),
 	UPSTREAM_TIMEOUT_MS: integerSetting(100, 300_000, 10_000),
 	REVOCATION_READ_FAILURE: z.enum(["closed", "open"]).default("closed"),
+	REVOCATION_CACHE_SECONDS: integerSetting(0, 60, 5),
+	REVOCATION_CACHE_MAX_ENTRIES: integerSetting(0, 1_000_000, 20_000),
 	SIGNING_KEY: z.string().refine((key) => byteLength(key) >= 32, "must be at least 32 bytes"),
 	ADMIN_API_KEY: z.string().min(32, "must be at least 32 characters"),
 });
@@ -135,6 +141,8 @@ export function parseSettings(raw: RawSettings): Settings {
 		forwardAuthorization: env.FORWARD_AUTHORIZATION,
 		upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
 		revocationReadFailure: env.REVOCATION_READ_FAILURE,
+		revocationCacheSeconds: env.REVOCATION_CACHE_SECONDS,
+		revocationCacheMaxEntries: env.REVOCATION_CACHE_MAX_ENTRIES,
 		signingKey: env.SIGNING_KEY,
 		adminApiKey: env.ADMIN_API_KEY,
 	};

@@ -8,6 +8,7 @@ import {
 	revocationKey,
 	revocationKeyPrefix,
 } from "./keys";
+import type { RevocationLookupCache } from "./lookup-cache";
 import { findRevocation, revocationKeysFor } from "./rules";
 import type { RevocationMetadata, RevocationStore } from "./store";
 import { latestExpiryOfTokensIssuedBy, revocationEntryTtl } from "./ttl";
@@ -49,6 +50,7 @@ export class Revocations {
 		private readonly settings: Settings,
 		private readonly logger: Logger,
 		private readonly clock: () => number,
+		private readonly cache: RevocationLookupCache,
 	) {}
 
 	/** Stores a revocation and resolves only once KV has accepted it. Idempotent. */
@@ -69,7 +71,10 @@ export class Revocations {
 		if (ttl === null && request.kind !== "key") {
 			return { record: toRecord(request.kind, request.id, metadata), stored: false };
 		}
-		await this.store.write(revocationKey(request.kind, request.id), String(now), metadata, ttl);
+		const key = revocationKey(request.kind, request.id);
+		await this.store.write(key, String(now), metadata, ttl);
+		// This isolate honours its own revocations at once, whatever the cache held before.
+		this.cache.set(key, String(now));
 		this.logger.info("revocation_stored", {
 			kind: request.kind,
 			ttl_seconds: ttl,
@@ -86,6 +91,7 @@ export class Revocations {
 			return false;
 		}
 		await this.store.remove(key);
+		this.cache.set(key, null);
 		this.logger.info("revocation_removed", { kind });
 		return true;
 	}
@@ -107,14 +113,15 @@ export class Revocations {
 	}
 
 	/**
-	 * Throws `token_revoked` when any entry covers the token. One bulk KV read covers every kind.
-	 * Only call this after the signature and claims passed, so forged tokens cost no KV read.
+	 * Throws `token_revoked` when any entry covers the token. Keys the cache knows cost nothing;
+	 * the rest are fetched in one bulk KV read. Only call this after the signature and claims
+	 * passed, so forged tokens cost no KV read.
 	 */
 	async assertNotRevoked(token: VerifiedToken): Promise<void> {
 		const keys = revocationKeysFor(token);
 		let entries: Map<string, string | null>;
 		try {
-			entries = await this.store.readMany([...keys.values()]);
+			entries = await this.lookUp([...keys.values()]);
 		} catch (error) {
 			if (this.settings.revocationReadFailure === "open") {
 				// Fail-open is an operator's explicit choice (REVOCATION_READ_FAILURE=open): it keeps
@@ -128,6 +135,30 @@ export class Revocations {
 		if (revokedBy !== undefined) {
 			throw new GatewayError("token_revoked", `The token is revoked (by ${revokedBy}).`);
 		}
+	}
+
+	/** The KV answer for each key, from the cache where fresh, else from one bulk read. */
+	private async lookUp(keys: readonly string[]): Promise<Map<string, string | null>> {
+		const entries = new Map<string, string | null>();
+		const missing: string[] = [];
+		for (const key of keys) {
+			const cached = this.cache.get(key);
+			if (cached === undefined) {
+				missing.push(key);
+			} else {
+				entries.set(key, cached);
+			}
+		}
+		if (missing.length === 0) {
+			return entries;
+		}
+		const fetched = await this.store.readMany(missing);
+		for (const key of missing) {
+			const value = fetched.get(key) ?? null;
+			entries.set(key, value);
+			this.cache.set(key, value);
+		}
+		return entries;
 	}
 
 	private entryTtl(request: RevocationRequest, now: number): number | null {

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { parseSettings, type RawSettings, type Settings } from "../../src/config/settings";
 import { createGateway } from "../../src/gateway";
 import type { GatewayDependencies } from "../../src/http/context";
+import { RevocationLookupCache } from "../../src/revocation/lookup-cache";
 import { Revocations } from "../../src/revocation/revocations";
 import { type RetryPolicy, RevocationStore } from "../../src/revocation/store";
 import { importSigningKey } from "../../src/tokens/signing-key";
@@ -20,6 +21,7 @@ export interface TestGateway {
 	settings: Settings;
 	kv: KVNamespace;
 	deps: GatewayDependencies;
+	cache: RevocationLookupCache;
 }
 
 export interface TestGatewayOptions {
@@ -54,10 +56,15 @@ export async function testGateway(options: TestGatewayOptions = {}): Promise<Tes
 		...options.settings,
 	});
 	const store = new RevocationStore(kv, logs.logger, IMMEDIATE_RETRY);
+	const cache = new RevocationLookupCache(
+		settings.revocationCacheSeconds * 1000,
+		settings.revocationCacheMaxEntries,
+		clock,
+	);
 	const deps: GatewayDependencies = {
 		settings,
 		signingKey: await importSigningKey(settings.signingKey),
-		revocations: new Revocations(store, settings, logs.logger, clock),
+		revocations: new Revocations(store, settings, logs.logger, clock, cache),
 		logger: logs.logger,
 		clock,
 		fetchUpstream: origin.fetch,
@@ -71,6 +78,7 @@ export async function testGateway(options: TestGatewayOptions = {}): Promise<Tes
 		settings,
 		kv,
 		deps,
+		cache,
 	};
 }
 
