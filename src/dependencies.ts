@@ -1,14 +1,15 @@
-import { parseSettings } from "./config/settings";
+import { parseSettings, SettingsError } from "./config/settings";
 import type { GatewayDependencies } from "./http/context";
 import type { Logger } from "./http/logger";
 import { RevocationLookupCache } from "./revocation/lookup-cache";
 import { Revocations } from "./revocation/revocations";
 import { RevocationStore } from "./revocation/store";
-import { importSigningKey } from "./tokens/signing-key";
+import { KeyMaterialError } from "./tokens/key-material";
+import { buildKeyRing, type KeyRing } from "./tokens/key-ring";
 
 /**
  * Builds the gateway's collaborators from the Worker's bindings. Throws a `SettingsError` naming
- * the setting when one is missing or malformed.
+ * the setting when one is missing or malformed, key material included.
  */
 export async function dependenciesFromEnv(
 	env: Env,
@@ -25,10 +26,26 @@ export async function dependenciesFromEnv(
 	);
 	return {
 		settings,
-		signingKey: await importSigningKey(settings.signingKey),
+		keys: await keyRingFor(settings),
 		revocations: new Revocations(store, settings, logger, clock, cache),
 		logger,
 		clock,
 		fetchUpstream: (request) => fetch(request),
 	};
+}
+
+/** The key ring of the settings; unusable key material is a settings error like any other. */
+export async function keyRingFor(settings: ReturnType<typeof parseSettings>): Promise<KeyRing> {
+	try {
+		return await buildKeyRing(
+			settings.signingKey,
+			settings.signingAlgorithm,
+			settings.previousVerificationKeys,
+		);
+	} catch (error) {
+		if (error instanceof KeyMaterialError) {
+			throw new SettingsError(`Invalid settings: ${error.message}`);
+		}
+		throw error;
+	}
 }

@@ -8,10 +8,10 @@ import { type VerifiedToken, verifyAccessToken } from "../tokens/verify";
  * first, so a forged or expired token is refused without any KV read.
  */
 export async function authenticate(c: Context<GatewayEnv>): Promise<VerifiedToken> {
-	const { settings, signingKey, revocations, clock } = c.get("deps");
+	const { settings, keys, revocations, clock } = c.get("deps");
 	const compactToken = extractBearerToken(c.req.header("Authorization"));
 
-	const token = await verifyAccessToken(compactToken, { settings, signingKey, now: clock() });
+	const token = await verifyAccessToken(compactToken, { settings, keys, now: clock() });
 	// The token id and subject identify the caller in the log; the token itself never appears.
 	c.set("logFields", { ...c.get("logFields"), token_id: token.tokenId });
 

@@ -1,4 +1,6 @@
+import type { JWK } from "jose";
 import { z } from "zod";
+import { SIGNING_ALGORITHMS, type SigningAlgorithm } from "../tokens/algorithms";
 import { isPublicPathList, type PublicPathRule, parsePublicPaths } from "./public-paths";
 
 /**
@@ -32,8 +34,15 @@ export interface Settings {
 	revocationCacheSeconds: number;
 	/** How many revocation lookups an isolate keeps at most. Default 20000. */
 	revocationCacheMaxEntries: number;
-	/** HMAC secret that signs and verifies tokens (HS256), at least 32 bytes. Required secret. */
+	/** Algorithm of `SIGNING_KEY`: HS256 (default), ES256, EdDSA or RS256. */
+	signingAlgorithm: SigningAlgorithm;
+	/**
+	 * The current signing key: an HMAC secret of at least 32 bytes for HS256, else a PKCS#8 PEM
+	 * private key or a private JWK. Required secret.
+	 */
 	signingKey: string;
+	/** JWKs (with `alg`) of earlier signing keys that still verify; empty by default. */
+	previousVerificationKeys: JWK[];
 	/** Bearer key for the admin routes, at least 32 characters. Required secret. */
 	adminApiKey: string;
 }
@@ -93,7 +102,20 @@ const settingsSchema = z.object({
 	REVOCATION_READ_FAILURE: z.enum(["closed", "open"]).default("closed"),
 	REVOCATION_CACHE_SECONDS: integerSetting(0, 60, 5),
 	REVOCATION_CACHE_MAX_ENTRIES: integerSetting(0, 1_000_000, 20_000),
+	SIGNING_ALGORITHM: z.enum(SIGNING_ALGORITHMS).default("HS256"),
 	SIGNING_KEY: z.string().refine((key) => byteLength(key) >= 32, "must be at least 32 bytes"),
+	PREVIOUS_VERIFICATION_KEYS: z
+		.string()
+		.default("[]")
+		.transform((text, context) => {
+			try {
+				return JSON.parse(text) as unknown;
+			} catch {
+				context.addIssue({ code: "custom", message: "must be a JSON array of JWKs" });
+				return z.NEVER;
+			}
+		})
+		.pipe(z.array(z.looseObject({ kty: z.string() }), { error: "must be a JSON array of JWKs" })),
 	ADMIN_API_KEY: z.string().min(32, "must be at least 32 characters"),
 });
 
@@ -143,7 +165,9 @@ export function parseSettings(raw: RawSettings): Settings {
 		revocationReadFailure: env.REVOCATION_READ_FAILURE,
 		revocationCacheSeconds: env.REVOCATION_CACHE_SECONDS,
 		revocationCacheMaxEntries: env.REVOCATION_CACHE_MAX_ENTRIES,
+		signingAlgorithm: env.SIGNING_ALGORITHM,
 		signingKey: env.SIGNING_KEY,
+		previousVerificationKeys: env.PREVIOUS_VERIFICATION_KEYS as JWK[],
 		adminApiKey: env.ADMIN_API_KEY,
 	};
 }

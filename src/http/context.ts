@@ -1,6 +1,6 @@
 import type { Settings } from "../config/settings";
 import type { Revocations } from "../revocation/revocations";
-import type { SigningKey } from "../tokens/signing-key";
+import type { KeyRing } from "../tokens/key-ring";
 import type { VerifiedToken } from "../tokens/verify";
 import type { ErrorCode } from "./errors";
 import type { Logger } from "./logger";
@@ -8,7 +8,7 @@ import type { Logger } from "./logger";
 /** What every handler can reach: the parsed settings and the gateway's collaborators. */
 export interface GatewayDependencies {
 	settings: Settings;
-	signingKey: SigningKey;
+	keys: KeyRing;
 	revocations: Revocations;
 	logger: Logger;
 	/** Milliseconds since the epoch; tests pass a frozen clock. */

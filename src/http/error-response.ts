@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { GatewayEnv } from "./context";
-import { describeError, type ErrorCode, GatewayError, needsBearerChallenge } from "./errors";
+import { bearerChallengeError, describeError, type ErrorCode, GatewayError } from "./errors";
 
 /** The realm named in `WWW-Authenticate` challenges. */
 export const AUTH_REALM = "jwt-edge-gateway";
@@ -13,12 +13,13 @@ export function errorResponse(c: Context<GatewayEnv>, code: ErrorCode, descripti
 	const publicError = describeError(code);
 	c.set("outcome", code);
 	const headers: Record<string, string> = { "Cache-Control": "no-store" };
-	if (needsBearerChallenge(code)) {
+	const challengeError = bearerChallengeError(code);
+	if (challengeError !== undefined) {
 		// RFC 6750 §3.1: a request without credentials gets a challenge without an error code.
 		headers["WWW-Authenticate"] =
 			code === "token_missing"
 				? `Bearer realm="${AUTH_REALM}"`
-				: `Bearer realm="${AUTH_REALM}", error="invalid_token"`;
+				: `Bearer realm="${AUTH_REALM}", error="${challengeError}"`;
 	}
 	return c.json(
 		{ error: publicError.error, error_description: publicError.description ?? description },

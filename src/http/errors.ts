@@ -18,6 +18,9 @@ export type ErrorCode =
 	| "token_malformed"
 	| "token_too_large"
 	| "token_bad_signature"
+	| "token_algorithm_rejected"
+	| "token_unknown_key"
+	| "token_header_forbidden"
 	| "token_expired"
 	| "token_not_yet_valid"
 	| "token_wrong_issuer"
@@ -25,11 +28,14 @@ export type ErrorCode =
 	| "token_claim_invalid"
 	| "token_lifetime_exceeded"
 	| "token_revoked"
+	// An Authorization header that is not one well-formed Bearer credential (RFC 6750 §3.1).
+	| "credential_malformed"
 	// Admin routes.
 	| "admin_key_invalid"
 	| "revocation_not_found"
 	// Dependencies.
 	| "store_unavailable"
+	| "issuer_keys_unavailable"
 	| "upstream_unavailable"
 	| "upstream_timeout"
 	| "upstream_invalid_response"
@@ -75,6 +81,9 @@ const PUBLIC_ERRORS: Record<ErrorCode, PublicError> = {
 	token_malformed: INVALID_TOKEN,
 	token_too_large: INVALID_TOKEN,
 	token_bad_signature: INVALID_TOKEN,
+	token_algorithm_rejected: INVALID_TOKEN,
+	token_unknown_key: INVALID_TOKEN,
+	token_header_forbidden: INVALID_TOKEN,
 	token_expired: INVALID_TOKEN,
 	token_not_yet_valid: INVALID_TOKEN,
 	token_wrong_issuer: INVALID_TOKEN,
@@ -87,8 +96,14 @@ const PUBLIC_ERRORS: Record<ErrorCode, PublicError> = {
 		error: "invalid_token",
 		description: "The admin API key is missing or wrong.",
 	},
+	credential_malformed: { status: 400, error: "invalid_request" },
 	revocation_not_found: { status: 404, error: "not_found" },
 	store_unavailable: { status: 503, error: "store_unavailable" },
+	issuer_keys_unavailable: {
+		status: 503,
+		error: "temporarily_unavailable",
+		description: "The keys that verify this token cannot be fetched right now; retry later.",
+	},
 	upstream_unavailable: { status: 502, error: "upstream_unavailable" },
 	upstream_timeout: { status: 504, error: "upstream_timeout" },
 	upstream_invalid_response: { status: 502, error: "upstream_invalid_response" },
@@ -105,7 +120,10 @@ export function describeError(code: ErrorCode): PublicError {
 	return PUBLIC_ERRORS[code];
 }
 
-/** Whether the failure concerns the bearer credential, so the response needs a challenge. */
-export function needsBearerChallenge(code: ErrorCode): boolean {
-	return PUBLIC_ERRORS[code] === INVALID_TOKEN || code === "admin_key_invalid";
+/** The RFC 6750 challenge error for a credential failure, or undefined for other failures. */
+export function bearerChallengeError(code: ErrorCode): string | undefined {
+	if (PUBLIC_ERRORS[code] === INVALID_TOKEN || code === "admin_key_invalid") {
+		return "invalid_token";
+	}
+	return code === "credential_malformed" ? "invalid_request" : undefined;
 }

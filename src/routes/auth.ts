@@ -26,7 +26,7 @@ authRoutes.post("/login", async (c) => {
 		subject: identity.sub,
 		extraClaims: identity.claims,
 		settings: deps.settings,
-		signingKey: deps.signingKey,
+		signingKey: deps.keys.current,
 		now: deps.clock(),
 	});
 	c.set("logFields", { token_id: minted.tokenId, session_id: minted.sessionId });

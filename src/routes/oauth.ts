@@ -27,12 +27,12 @@ async function verifyPresentedToken(
 	c: Context<GatewayEnv>,
 	token: string,
 ): Promise<VerifiedToken | undefined> {
-	const { settings, signingKey, clock } = c.get("deps");
+	const { settings, keys, clock } = c.get("deps");
 	if (token.length > MAX_TOKEN_BYTES) {
 		return undefined;
 	}
 	try {
-		return await verifyAccessToken(token, { settings, signingKey, now: clock() });
+		return await verifyAccessToken(token, { settings, keys, now: clock() });
 	} catch (error) {
 		if (error instanceof GatewayError) {
 			c.set("logFields", { ...c.get("logFields"), token_outcome: error.code });

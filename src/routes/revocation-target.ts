@@ -53,9 +53,9 @@ async function tokenRequest(
 	compactToken: string,
 	deps: GatewayDependencies,
 ): Promise<Omit<RevocationRequest, "revokedBy">> {
-	const { settings, signingKey, clock } = deps;
+	const { settings, keys, clock } = deps;
 	try {
-		const token = await verifyAccessToken(compactToken, { settings, signingKey, now: clock() });
+		const token = await verifyAccessToken(compactToken, { settings, keys, now: clock() });
 		return { kind: "token", id: token.tokenId, expiresAt: token.claims.exp };
 	} catch (error) {
 		if (error instanceof GatewayError && error.code === "token_expired") {

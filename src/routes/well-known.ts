@@ -5,6 +5,10 @@ import type { GatewayEnv } from "../http/context";
 export const wellKnownRoutes = new Hono<GatewayEnv>();
 
 wellKnownRoutes.get("/jwks.json", (c) => {
-	// HS256 keys are secret, so the set is empty; asymmetric keys will be published here.
-	return c.json({ keys: [] }, 200, { "Cache-Control": "public, max-age=300" });
+	// Current and previous asymmetric keys; HMAC secrets are never published, so a gateway that
+	// signs with HS256 answers an empty set. Five minutes of caching lets verifiers pick up a
+	// rotation soon, while previous keys stay listed for as long as their tokens live.
+	return c.json({ keys: c.get("deps").keys.publicJwks }, 200, {
+		"Cache-Control": "public, max-age=300",
+	});
 });

@@ -1,6 +1,6 @@
 import { SignJWT } from "jose";
 import type { Settings } from "../config/settings";
-import type { SigningKey } from "./signing-key";
+import type { SigningKey } from "./key-material";
 
 /** Claims the gateway sets itself; an origin's extra claims cannot override them. */
 const REGISTERED_CLAIMS = new Set(["iss", "sub", "aud", "exp", "nbf", "iat", "jti", "sid"]);
@@ -46,7 +46,7 @@ export async function mintAccessToken(request: MintRequest): Promise<MintedToken
 		.setJti(tokenId)
 		.setIssuedAt(issuedAt)
 		.setExpirationTime(expiresAt)
-		.sign(signingKey.secret);
+		.sign(signingKey.privateKey);
 
 	return { token, tokenId, sessionId, expiresIn: expiresAt - Math.floor(issuedAt) };
 }

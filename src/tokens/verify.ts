@@ -1,8 +1,15 @@
-import { errors, type JWTPayload, jwtVerify } from "jose";
+import {
+	decodeProtectedHeader,
+	errors,
+	type JWTPayload,
+	jwtVerify,
+	type ProtectedHeaderParameters,
+} from "jose";
 import type { Settings } from "../config/settings";
 import { type ErrorCode, GatewayError } from "../http/errors";
 import { MAX_TOKEN_BYTES } from "./bearer";
-import type { SigningKey } from "./signing-key";
+import type { VerificationKey } from "./key-material";
+import type { KeyRing } from "./key-ring";
 import { tokenIdOf } from "./token-id";
 
 /** A token whose signature and claims passed; revocation has not been checked yet. */
@@ -11,13 +18,13 @@ export interface VerifiedToken {
 	/** `jti`, or the derived id for tokens without one. */
 	tokenId: string;
 	sessionId: string | undefined;
-	/** The `kid` header: which configured key signed the token. */
-	keyId: string | undefined;
+	/** The id of the configured key that verified the token (never read from the token alone). */
+	keyId: string;
 }
 
 export interface VerifyOptions {
 	settings: Settings;
-	signingKey: SigningKey;
+	keys: KeyRing;
 	/** Milliseconds since the epoch. */
 	now: number;
 }
@@ -28,15 +35,20 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 // RFC 9068 access tokens say `at+jwt`; plain JWTs say `JWT` or nothing.
 const ACCEPTED_TYPES = new Set(["jwt", "at+jwt", "application/jwt", "application/at+jwt"]);
 
+// Header parameters that carry keys or point at them. Keys come from configuration only, so a
+// token that offers its own is refused outright rather than merely ignored.
+const FORBIDDEN_HEADER_PARAMETERS = ["jwk", "jku", "x5u", "x5c"];
+
 /**
- * Verifies signature and claims. The algorithm and key come from configuration only; nothing
- * in the token header chooses them. Throws a `GatewayError` with a precise `token_*` code.
+ * Verifies signature and claims. The key is chosen among configured keys by `kid`, and the
+ * algorithm is the one configured for that key; nothing in the token chooses either. Throws a
+ * `GatewayError` with a precise `token_*` code.
  */
 export async function verifyAccessToken(
 	token: string,
 	options: VerifyOptions,
 ): Promise<VerifiedToken> {
-	const { settings, signingKey, now } = options;
+	const { settings, now } = options;
 	if (token.length > MAX_TOKEN_BYTES) {
 		throw new GatewayError("token_too_large", "The access token is too large.");
 	}
@@ -44,10 +56,11 @@ export async function verifyAccessToken(
 		throw new GatewayError("token_malformed", "The access token is not a compact JWS.");
 	}
 
+	const key = selectKey(readHeader(token), options.keys);
 	let verified: Awaited<ReturnType<typeof jwtVerify>>;
 	try {
-		verified = await jwtVerify(token, signingKey.secret, {
-			algorithms: [signingKey.algorithm],
+		verified = await jwtVerify(token, key.key, {
+			algorithms: [key.algorithm],
 			issuer: settings.issuer,
 			audience: settings.audience,
 			clockTolerance: settings.clockToleranceSeconds,
@@ -65,6 +78,48 @@ export async function verifyAccessToken(
 	if (type !== undefined && !ACCEPTED_TYPES.has(type.toLowerCase())) {
 		throw invalidClaim("The token type is not a JWT access token.");
 	}
+	const claims = checkClaims(payload, settings, now);
+	return {
+		claims,
+		tokenId: await tokenIdOf(token, claims.jti),
+		sessionId: typeof claims.sid === "string" ? claims.sid : undefined,
+		keyId: key.keyId,
+	};
+}
+
+function readHeader(token: string): ProtectedHeaderParameters {
+	let header: ProtectedHeaderParameters;
+	try {
+		header = decodeProtectedHeader(token);
+	} catch {
+		throw new GatewayError("token_malformed", "The token header is not valid JSON.");
+	}
+	for (const parameter of FORBIDDEN_HEADER_PARAMETERS) {
+		if (parameter in header) {
+			throw new GatewayError("token_header_forbidden", "The token header carries key material.");
+		}
+	}
+	return header;
+}
+
+/** Picks the configured key named by `kid`; without a `kid`, only the current key is tried. */
+function selectKey(header: ProtectedHeaderParameters, keys: KeyRing): VerificationKey {
+	if (header.kid === undefined) {
+		return keys.current;
+	}
+	const key = typeof header.kid === "string" ? keys.byKeyId.get(header.kid) : undefined;
+	if (key === undefined) {
+		throw new GatewayError("token_unknown_key", "The token names a key the gateway does not have.");
+	}
+	return key;
+}
+
+/** Checks what jose leaves to the caller: types, finiteness, and the lifetime bound. */
+function checkClaims(
+	payload: JWTPayload,
+	settings: Settings,
+	now: number,
+): VerifiedToken["claims"] {
 	const { sub, exp, iat, jti, sid } = payload;
 	if (typeof sub !== "string" || sub === "") {
 		throw invalidClaim("sub must be a non-empty string.");
@@ -95,13 +150,7 @@ export async function verifyAccessToken(
 			"The access token lives longer than the gateway accepts.",
 		);
 	}
-
-	return {
-		claims: { ...payload, sub, exp },
-		tokenId: await tokenIdOf(token, jti),
-		sessionId: typeof sid === "string" ? sid : undefined,
-		keyId: protectedHeader.kid,
-	};
+	return { ...payload, sub, exp };
 }
 
 function invalidClaim(description: string): GatewayError {
@@ -124,10 +173,10 @@ function codeForJoseError(error: unknown): ErrorCode {
 				return "token_claim_invalid";
 		}
 	}
-	if (
-		error instanceof errors.JWSSignatureVerificationFailed ||
-		error instanceof errors.JOSEAlgNotAllowed
-	) {
+	if (error instanceof errors.JOSEAlgNotAllowed) {
+		return "token_algorithm_rejected";
+	}
+	if (error instanceof errors.JWSSignatureVerificationFailed) {
 		return "token_bad_signature";
 	}
 	return "token_malformed";

@@ -66,7 +66,7 @@ describe("POST /admin/revocations", () => {
 	it("revokes a signing key: every token it signed is refused", async () => {
 		const gateway = await testGateway();
 		const token = await logIn(gateway);
-		const response = await adminRevoke(gateway, { kid: gateway.deps.signingKey.keyId });
+		const response = await adminRevoke(gateway, { kid: gateway.deps.keys.current.keyId });
 		expect(response.status).toBe(201);
 		expect(await response.json()).toMatchObject({ revocation: { expires_at: null } });
 		expect((await whoami(gateway, token)).status).toBe(401);

@@ -31,7 +31,7 @@ describe("POST /auth/login", () => {
 		expect(claims.sid).toMatch(/^[0-9a-f-]{36}$/);
 		const header = decodeProtectedHeader(String(body.access_token));
 		expect(header).toMatchObject({ alg: "HS256", typ: "at+jwt" });
-		expect(header.kid).toBe(gateway.deps.signingKey.keyId);
+		expect(header.kid).toBe(gateway.deps.keys.current.keyId);
 	});
 
 	it("keeps millisecond precision in iat and a whole-second exp", async () => {

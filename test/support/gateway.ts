@@ -1,11 +1,11 @@
 import { env } from "cloudflare:workers";
 import { parseSettings, type RawSettings, type Settings } from "../../src/config/settings";
+import { keyRingFor } from "../../src/dependencies";
 import { createGateway } from "../../src/gateway";
 import type { GatewayDependencies } from "../../src/http/context";
 import { RevocationLookupCache } from "../../src/revocation/lookup-cache";
 import { Revocations } from "../../src/revocation/revocations";
 import { type RetryPolicy, RevocationStore } from "../../src/revocation/store";
-import { importSigningKey } from "../../src/tokens/signing-key";
 import { type FrozenClock, frozenClock } from "./clock";
 import { type RecordedLog, recordLogs } from "./log-recorder";
 import { type RecordingOrigin, recordingOrigin } from "./recording-origin";
@@ -63,7 +63,7 @@ export async function testGateway(options: TestGatewayOptions = {}): Promise<Tes
 	);
 	const deps: GatewayDependencies = {
 		settings,
-		signingKey: await importSigningKey(settings.signingKey),
+		keys: await keyRingFor(settings),
 		revocations: new Revocations(store, settings, logs.logger, clock, cache),
 		logger: logs.logger,
 		clock,

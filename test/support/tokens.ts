@@ -8,8 +8,8 @@ export async function signWithGatewayKey(
 	header: Record<string, unknown> = {},
 ): Promise<string> {
 	return new SignJWT(claims)
-		.setProtectedHeader({ alg: "HS256", kid: gateway.deps.signingKey.keyId, ...header })
-		.sign(gateway.deps.signingKey.secret);
+		.setProtectedHeader({ alg: "HS256", kid: gateway.deps.keys.current.keyId, ...header })
+		.sign(gateway.deps.keys.current.privateKey);
 }
 
 /** Standard claims valid at the gateway's current time; override any of them. */
@@ -36,12 +36,12 @@ export async function signRawPayload(
 	extraHeader: Record<string, unknown> = {},
 ): Promise<string> {
 	const header = base64url.encode(
-		JSON.stringify({ alg: "HS256", kid: gateway.deps.signingKey.keyId, ...extraHeader }),
+		JSON.stringify({ alg: "HS256", kid: gateway.deps.keys.current.keyId, ...extraHeader }),
 	);
 	const payload = base64url.encode(payloadJson);
 	const key = await crypto.subtle.importKey(
 		"raw",
-		gateway.deps.signingKey.secret,
+		hmacSecretOf(gateway),
 		{ name: "HMAC", hash: "SHA-256" },
 		false,
 		["sign"],
@@ -52,4 +52,13 @@ export async function signRawPayload(
 		new TextEncoder().encode(`${header}.${payload}`),
 	);
 	return `${header}.${payload}.${base64url.encode(new Uint8Array(signature))}`;
+}
+
+/** The test gateway's HMAC secret, for tokens built by hand. */
+function hmacSecretOf(gateway: TestGateway): Uint8Array {
+	const key = gateway.deps.keys.current.privateKey;
+	if (!(key instanceof Uint8Array)) {
+		throw new Error("signRawPayload needs a gateway that signs with HS256");
+	}
+	return key;
 }

@@ -109,10 +109,24 @@ describe("token verification", () => {
 	});
 
 	it.each([
-		["no header", undefined],
-		["another scheme", "Basic YWxpY2U6d29uZGVybGFuZA=="],
 		["two tokens", "Bearer a.b.c, Bearer d.e.f"],
 		["garbage", "Bearer !!!"],
+		["a space inside the token", "Bearer abc def"],
+	])("answers %s with a JSON 400 invalid_request (RFC 6750 §3.1)", async (_case, authorization) => {
+		const gateway = await testGateway();
+		const response = await gateway.request("/api/whoami", {
+			headers: { Authorization: authorization },
+		});
+		expect(response.status).toBe(400);
+		expect(await response.json()).toMatchObject({ error: "invalid_request" });
+		expect(response.headers.get("WWW-Authenticate")).toContain('error="invalid_request"');
+		expect(gateway.origin.proxied()).toHaveLength(0);
+	});
+
+	it.each([
+		["no header", undefined],
+		["another scheme", "Basic YWxpY2U6d29uZGVybGFuZA=="],
+		["a scheme that only starts like Bearer", "Bearerx a.b.c"],
 		["two segments", "Bearer abc.def"],
 		["an oversized token", `Bearer ${"a".repeat(9000)}.b.c`],
 	])("answers %s with a JSON 401 and no origin call", async (_case, authorization) => {
