@@ -4,6 +4,7 @@ import type { Logger } from "./http/logger";
 import { RevocationLookupCache } from "./revocation/lookup-cache";
 import { Revocations } from "./revocation/revocations";
 import { RevocationStore } from "./revocation/store";
+import { issuerKeySets } from "./tokens/issuer-key-sets";
 import { KeyMaterialError } from "./tokens/key-material";
 import { buildKeyRing, type KeyRing } from "./tokens/key-ring";
 
@@ -27,6 +28,7 @@ export async function dependenciesFromEnv(
 	return {
 		settings,
 		keys: await keyRingFor(settings),
+		issuerKeySets: issuerKeySets(settings.trustedIssuers),
 		revocations: new Revocations(store, settings, logger, clock, cache),
 		logger,
 		clock,

@@ -1,21 +1,22 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { GatewayEnv } from "../http/context";
 import { extractBearerToken } from "../tokens/bearer";
-import { type VerifiedToken, verifyAccessToken } from "../tokens/verify";
+import type { VerifiedToken } from "../tokens/verify";
+import { verifyToken } from "./verify-token";
 
 /**
  * Verifies the caller's bearer token and checks it against the revocations. Verification comes
  * first, so a forged or expired token is refused without any KV read.
  */
 export async function authenticate(c: Context<GatewayEnv>): Promise<VerifiedToken> {
-	const { settings, keys, revocations, clock } = c.get("deps");
+	const deps = c.get("deps");
 	const compactToken = extractBearerToken(c.req.header("Authorization"));
 
-	const token = await verifyAccessToken(compactToken, { settings, keys, now: clock() });
+	const token = await verifyToken(deps, compactToken);
 	// The token id and subject identify the caller in the log; the token itself never appears.
 	c.set("logFields", { ...c.get("logFields"), token_id: token.tokenId });
 
-	await revocations.assertNotRevoked(token);
+	await deps.revocations.assertNotRevoked(token);
 	c.set("token", token);
 	return token;
 }

@@ -1,7 +1,9 @@
 import type { JWK } from "jose";
 import { z } from "zod";
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from "../tokens/algorithms";
+import { jsonSetting } from "./json-setting";
 import { isPublicPathList, type PublicPathRule, parsePublicPaths } from "./public-paths";
+import { type TrustedIssuer, trustedIssuerList } from "./trusted-issuers";
 
 /**
  * The gateway's settings, parsed once from wrangler vars and Worker secrets. Every field
@@ -43,6 +45,10 @@ export interface Settings {
 	signingKey: string;
 	/** JWKs (with `alg`) of earlier signing keys that still verify; empty by default. */
 	previousVerificationKeys: JWK[];
+	/** External identity providers whose tokens are accepted too; none by default. */
+	trustedIssuers: TrustedIssuer[];
+	/** The longest token lifetime any accepted issuer may use, in seconds (derived). */
+	longestTokenLifetimeSeconds: number;
 	/** Bearer key for the admin routes, at least 32 characters. Required secret. */
 	adminApiKey: string;
 }
@@ -104,18 +110,12 @@ const settingsSchema = z.object({
 	REVOCATION_CACHE_MAX_ENTRIES: integerSetting(0, 1_000_000, 20_000),
 	SIGNING_ALGORITHM: z.enum(SIGNING_ALGORITHMS).default("HS256"),
 	SIGNING_KEY: z.string().refine((key) => byteLength(key) >= 32, "must be at least 32 bytes"),
-	PREVIOUS_VERIFICATION_KEYS: z
-		.string()
-		.default("[]")
-		.transform((text, context) => {
-			try {
-				return JSON.parse(text) as unknown;
-			} catch {
-				context.addIssue({ code: "custom", message: "must be a JSON array of JWKs" });
-				return z.NEVER;
-			}
-		})
-		.pipe(z.array(z.looseObject({ kty: z.string() }), { error: "must be a JSON array of JWKs" })),
+	PREVIOUS_VERIFICATION_KEYS: jsonSetting(
+		z.array(z.looseObject({ kty: z.string() }), { error: "must be a JSON array of JWKs" }),
+		"[]",
+		"must be a JSON array of JWKs",
+	),
+	TRUSTED_ISSUERS: jsonSetting(trustedIssuerList, "[]", "must be a JSON array of issuer objects"),
 	ADMIN_API_KEY: z.string().min(32, "must be at least 32 characters"),
 });
 
@@ -131,8 +131,9 @@ export function parseSettings(raw: RawSettings): Settings {
 	if (!parsed.success) {
 		const problems = parsed.error.issues.map((issue) => {
 			const name = String(issue.path[0] ?? "settings");
+			const where = issue.path.length > 1 ? ` (at ${issue.path.slice(1).join(".")})` : "";
 			const missing = issue.code === "invalid_type" && raw[name as keyof RawSettings] == null;
-			return missing ? `${name} is not set` : `${name} ${issue.message}`;
+			return missing ? `${name} is not set` : `${name}${where} ${issue.message}`;
 		});
 		throw new SettingsError(`Invalid settings: ${problems.join("; ")}`);
 	}
@@ -168,6 +169,11 @@ export function parseSettings(raw: RawSettings): Settings {
 		signingAlgorithm: env.SIGNING_ALGORITHM,
 		signingKey: env.SIGNING_KEY,
 		previousVerificationKeys: env.PREVIOUS_VERIFICATION_KEYS as JWK[],
+		trustedIssuers: env.TRUSTED_ISSUERS,
+		longestTokenLifetimeSeconds: Math.max(
+			env.TOKEN_LIFETIME_SECONDS,
+			...env.TRUSTED_ISSUERS.map((entry) => entry.maxTokenLifetimeSeconds),
+		),
 		adminApiKey: env.ADMIN_API_KEY,
 	};
 }

@@ -1,5 +1,6 @@
 import type { Settings } from "../config/settings";
 import type { Revocations } from "../revocation/revocations";
+import type { IssuerKeySet } from "../tokens/issuer-key-sets";
 import type { KeyRing } from "../tokens/key-ring";
 import type { VerifiedToken } from "../tokens/verify";
 import type { ErrorCode } from "./errors";
@@ -9,6 +10,8 @@ import type { Logger } from "./logger";
 export interface GatewayDependencies {
 	settings: Settings;
 	keys: KeyRing;
+	/** Remote key sets of the trusted external issuers, by exact `iss`. */
+	issuerKeySets: ReadonlyMap<string, IssuerKeySet>;
 	revocations: Revocations;
 	logger: Logger;
 	/** Milliseconds since the epoch; tests pass a frozen clock. */

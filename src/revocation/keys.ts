@@ -2,7 +2,7 @@
 export const REVOCATION_KINDS = ["token", "user", "session", "key"] as const;
 export type RevocationKind = (typeof REVOCATION_KINDS)[number];
 
-/** Longest id accepted, in UTF-8 bytes; KV keys may be 512 bytes and the kind prefix needs room. */
+/** Longest id accepted, in UTF-8 bytes; KV keys may be 512 bytes and the prefix needs room. */
 export const MAX_REVOCATION_ID_BYTES = 256;
 
 export function isRevocationKind(value: string): value is RevocationKind {
@@ -15,24 +15,37 @@ export function isValidRevocationId(id: string): boolean {
 }
 
 /**
- * The KV key of a revocation. The kind comes first and ends at the first colon, and no kind name
- * contains a colon, so ids of different kinds can never produce the same key.
+ * The prefix of a kind's KV keys: `user:` for the gateway's own tokens, `user@auth0:` for the
+ * tokens of the trusted issuer named `auth0`, whose user, session and token ids live in their
+ * own namespace. Signing keys are named by globally unique thumbprints and never qualified.
  */
-export function revocationKey(kind: RevocationKind, id: string): string {
-	return `${kind}:${id}`;
+export function revocationKeyPrefix(kind: RevocationKind, issuerName?: string): string {
+	return issuerName === undefined || kind === "key" ? `${kind}:` : `${kind}@${issuerName}:`;
 }
 
-/** The prefix under which every revocation of one kind is listed. */
-export function revocationKeyPrefix(kind: RevocationKind): string {
-	return `${kind}:`;
+/**
+ * The KV key of a revocation. The prefix ends at the first colon, and neither kinds nor issuer
+ * names contain one, so ids of different kinds or issuers can never produce the same key.
+ */
+export function revocationKey(kind: RevocationKind, id: string, issuerName?: string): string {
+	return revocationKeyPrefix(kind, issuerName) + id;
 }
 
-/** Splits a KV key back into kind and id; undefined for keys this gateway did not write. */
-export function parseRevocationKey(key: string): { kind: RevocationKind; id: string } | undefined {
+export interface ParsedRevocationKey {
+	kind: RevocationKind;
+	id: string;
+	issuerName: string | undefined;
+}
+
+/** Splits a KV key back into kind, issuer and id; undefined for keys this gateway did not write. */
+export function parseRevocationKey(key: string): ParsedRevocationKey | undefined {
 	const separator = key.indexOf(":");
-	const kind = key.slice(0, separator);
-	if (separator < 0 || !isRevocationKind(kind)) {
+	if (separator < 0) {
 		return undefined;
 	}
-	return { kind, id: key.slice(separator + 1) };
+	const [kind, issuerName, ...rest] = key.slice(0, separator).split("@");
+	if (kind === undefined || !isRevocationKind(kind) || rest.length > 0) {
+		return undefined;
+	}
+	return { kind, id: key.slice(separator + 1), issuerName };
 }

@@ -19,6 +19,8 @@ export const MAX_REASON_LENGTH = 200;
 export interface RevocationRequest {
 	kind: RevocationKind;
 	id: string;
+	/** The trusted issuer's name for an external token's ids; undefined for the gateway's own. */
+	issuer?: string | undefined;
 	/** For tokens: their `exp`, when known, so the entry lives no longer than needed. */
 	expiresAt?: number;
 	reason?: string;
@@ -29,6 +31,8 @@ export interface RevocationRequest {
 export interface RevocationRecord {
 	kind: RevocationKind;
 	id: string;
+	/** The trusted issuer the id belongs to; null for the gateway's own tokens and for keys. */
+	issuer: string | null;
 	/** ISO time the revocation was made. */
 	revoked_at: string | null;
 	/** ISO time KV drops the entry; null when it never expires (signing keys). */
@@ -68,10 +72,11 @@ export class Revocations {
 
 		// A token past `exp` plus the tolerance can never pass again, so revoking it succeeds
 		// without an entry; signing keys are the exception and never expire on their own.
+		const where = { kind: request.kind, id: request.id, issuer: request.issuer };
 		if (ttl === null && request.kind !== "key") {
-			return { record: toRecord(request.kind, request.id, metadata), stored: false };
+			return { record: toRecord(where, metadata), stored: false };
 		}
-		const key = revocationKey(request.kind, request.id);
+		const key = revocationKey(request.kind, request.id, request.issuer);
 		await this.store.write(key, String(now), metadata, ttl);
 		// This isolate honours its own revocations at once, whatever the cache held before.
 		this.cache.set(key, String(now));
@@ -80,12 +85,12 @@ export class Revocations {
 			ttl_seconds: ttl,
 			revoked_by: request.revokedBy,
 		});
-		return { record: toRecord(request.kind, request.id, metadata), stored: true };
+		return { record: toRecord(where, metadata), stored: true };
 	}
 
 	/** Removes a revocation; true when one existed. */
-	async reinstate(kind: RevocationKind, id: string): Promise<boolean> {
-		const key = revocationKey(kind, id);
+	async reinstate(kind: RevocationKind, id: string, issuer?: string): Promise<boolean> {
+		const key = revocationKey(kind, id, issuer);
 		const existing = await this.store.inspect(key);
 		if (existing === null) {
 			return false;
@@ -96,18 +101,29 @@ export class Revocations {
 		return true;
 	}
 
-	async inspect(kind: RevocationKind, id: string): Promise<RevocationRecord | null> {
-		const stored = await this.store.inspect(revocationKey(kind, id));
-		return stored === null ? null : toRecord(kind, id, stored.metadata);
+	async inspect(
+		kind: RevocationKind,
+		id: string,
+		issuer?: string,
+	): Promise<RevocationRecord | null> {
+		const stored = await this.store.inspect(revocationKey(kind, id, issuer));
+		return stored === null ? null : toRecord({ kind, id, issuer }, stored.metadata);
 	}
 
 	/** One page of revocations (of one kind, or all), from metadata alone: no read per entry. */
-	async list(kind: RevocationKind | undefined, limit: number, cursor: string | undefined) {
-		const prefix = kind === undefined ? "" : revocationKeyPrefix(kind);
+	async list(
+		kind: RevocationKind | undefined,
+		issuer: string | undefined,
+		limit: number,
+		cursor: string | undefined,
+	) {
+		const prefix = kind === undefined ? "" : revocationKeyPrefix(kind, issuer);
 		const page = await this.store.list(prefix, limit, cursor);
 		const records = page.entries.flatMap(({ key, metadata }) => {
 			const parsed = parseRevocationKey(key);
-			return parsed === undefined ? [] : [toRecord(parsed.kind, parsed.id, metadata)];
+			return parsed === undefined
+				? []
+				: [toRecord({ kind: parsed.kind, id: parsed.id, issuer: parsed.issuerName }, metadata)];
 		});
 		return { records, cursor: page.cursor };
 	}
@@ -162,7 +178,7 @@ export class Revocations {
 	}
 
 	private entryTtl(request: RevocationRequest, now: number): number | null {
-		const { tokenLifetimeSeconds, clockToleranceSeconds } = this.settings;
+		const { longestTokenLifetimeSeconds, clockToleranceSeconds } = this.settings;
 		switch (request.kind) {
 			case "key":
 				// Revoking a signing key is an emergency switch: whoever holds the key can mint new
@@ -171,14 +187,14 @@ export class Revocations {
 			case "token":
 				return revocationEntryTtl(
 					request.expiresAt ??
-						latestExpiryOfTokensIssuedBy(now, tokenLifetimeSeconds, clockToleranceSeconds),
+						latestExpiryOfTokensIssuedBy(now, longestTokenLifetimeSeconds, clockToleranceSeconds),
 					clockToleranceSeconds,
 					now,
 				);
 			case "user":
 			case "session":
 				return revocationEntryTtl(
-					latestExpiryOfTokensIssuedBy(now, tokenLifetimeSeconds, clockToleranceSeconds),
+					latestExpiryOfTokensIssuedBy(now, longestTokenLifetimeSeconds, clockToleranceSeconds),
 					clockToleranceSeconds,
 					now,
 				);
@@ -187,13 +203,13 @@ export class Revocations {
 }
 
 function toRecord(
-	kind: RevocationKind,
-	id: string,
+	where: { kind: RevocationKind; id: string; issuer: string | undefined },
 	metadata: RevocationMetadata | null,
 ): RevocationRecord {
 	return {
-		kind,
-		id,
+		kind: where.kind,
+		id: where.id,
+		issuer: where.kind === "key" ? null : (where.issuer ?? null),
 		revoked_at: metadata === null ? null : new Date(metadata.revokedAt).toISOString(),
 		expires_at:
 			metadata?.expiresAt == null ? null : new Date(metadata.expiresAt * 1000).toISOString(),

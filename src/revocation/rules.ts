@@ -3,12 +3,13 @@ import { type RevocationKind, revocationKey } from "./keys";
 
 /** The revocation entries that could cover a token, one per kind that applies to it. */
 export function revocationKeysFor(token: VerifiedToken): Map<RevocationKind, string> {
+	const issuer = token.issuerName;
 	const keys = new Map<RevocationKind, string>([
-		["token", revocationKey("token", token.tokenId)],
-		["user", revocationKey("user", token.claims.sub)],
+		["token", revocationKey("token", token.tokenId, issuer)],
+		["user", revocationKey("user", token.claims.sub, issuer)],
 	]);
 	if (token.sessionId !== undefined) {
-		keys.set("session", revocationKey("session", token.sessionId));
+		keys.set("session", revocationKey("session", token.sessionId, issuer));
 	}
 	if (token.keyId !== undefined) {
 		keys.set("key", revocationKey("key", token.keyId));

@@ -52,6 +52,7 @@ authRoutes.post("/logout", requireToken, async (c) => {
 			? await revocations.revoke({
 					kind: "token",
 					id: token.tokenId,
+					issuer: token.issuerName,
 					expiresAt: token.claims.exp,
 					revokedBy: "self",
 					reason: "logout",
@@ -59,6 +60,7 @@ authRoutes.post("/logout", requireToken, async (c) => {
 			: await revocations.revoke({
 					kind: "session",
 					id: token.sessionId,
+					issuer: token.issuerName,
 					revokedBy: "self",
 					reason: "logout",
 				});

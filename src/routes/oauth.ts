@@ -1,10 +1,11 @@
 import { type Context, Hono } from "hono";
 import { secretsMatch } from "../auth/constant-time";
+import { verifyToken } from "../auth/verify-token";
 import type { GatewayEnv } from "../http/context";
 import { GatewayError } from "../http/errors";
 import { readFormBody } from "../http/form-body";
 import { extractBearerToken, MAX_TOKEN_BYTES } from "../tokens/bearer";
-import { type VerifiedToken, verifyAccessToken } from "../tokens/verify";
+import type { VerifiedToken } from "../tokens/verify";
 import { methodNotAllowed, unknownRoute } from "./fallbacks";
 
 /** `/oauth/*`: RFC 7009 token revocation and RFC 7662 token introspection. */
@@ -27,12 +28,11 @@ async function verifyPresentedToken(
 	c: Context<GatewayEnv>,
 	token: string,
 ): Promise<VerifiedToken | undefined> {
-	const { settings, keys, clock } = c.get("deps");
 	if (token.length > MAX_TOKEN_BYTES) {
 		return undefined;
 	}
 	try {
-		return await verifyAccessToken(token, { settings, keys, now: clock() });
+		return await verifyToken(c.get("deps"), token);
 	} catch (error) {
 		if (error instanceof GatewayError) {
 			c.set("logFields", { ...c.get("logFields"), token_outcome: error.code });
@@ -84,6 +84,7 @@ oauthRoutes.post("/revoke", async (c) => {
 	await revocations.revoke({
 		kind: "token",
 		id: verified.tokenId,
+		issuer: verified.issuerName,
 		expiresAt: verified.claims.exp,
 		revokedBy: "oauth",
 		reason: "RFC 7009 revocation",

@@ -1,23 +1,29 @@
 import { decodeJwt } from "jose";
 import { z } from "zod";
+import { verifyToken } from "../auth/verify-token";
 import type { GatewayDependencies } from "../http/context";
 import { GatewayError } from "../http/errors";
 import { isValidRevocationId } from "../revocation/keys";
 import type { RevocationRequest } from "../revocation/revocations";
 import { MAX_TOKEN_BYTES } from "../tokens/bearer";
 import { tokenIdOf } from "../tokens/token-id";
-import { verifyAccessToken } from "../tokens/verify";
 
 const revocationId = z
 	.string()
 	.refine(isValidRevocationId, "must be a non-empty string of at most 256 bytes");
 
-/** What an admin may revoke: exactly one of a token id, a token, a user, a session, a key. */
+/** The name of a trusted issuer whose ids a `jti`, `sub` or `sid` belongs to. */
+const issuerName = z.string().min(1).max(32).optional();
+
+/**
+ * What an admin may revoke: exactly one of a token id, a token, a user, a session, a key. Ids of
+ * an external issuer's tokens name that issuer, since its users are not the gateway's.
+ */
 export const revocationTarget = z.union([
-	z.strictObject({ jti: revocationId, exp: z.number().finite().optional() }),
+	z.strictObject({ jti: revocationId, exp: z.number().finite().optional(), issuer: issuerName }),
 	z.strictObject({ token: z.string().min(1).max(MAX_TOKEN_BYTES) }),
-	z.strictObject({ sub: revocationId }),
-	z.strictObject({ sid: revocationId }),
+	z.strictObject({ sub: revocationId, issuer: issuerName }),
+	z.strictObject({ sid: revocationId, issuer: issuerName }),
 	z.strictObject({ kid: revocationId }),
 ]);
 
@@ -29,18 +35,19 @@ export async function revocationRequestFor(
 	deps: GatewayDependencies,
 ): Promise<Omit<RevocationRequest, "revokedBy">> {
 	if ("jti" in target) {
+		const issuer = knownIssuer(target.issuer, deps);
 		return target.exp === undefined
-			? { kind: "token", id: target.jti }
-			: { kind: "token", id: target.jti, expiresAt: target.exp };
+			? { kind: "token", id: target.jti, issuer }
+			: { kind: "token", id: target.jti, issuer, expiresAt: target.exp };
 	}
 	if ("token" in target) {
 		return tokenRequest(target.token, deps);
 	}
 	if ("sub" in target) {
-		return { kind: "user", id: target.sub };
+		return { kind: "user", id: target.sub, issuer: knownIssuer(target.issuer, deps) };
 	}
 	if ("sid" in target) {
-		return { kind: "session", id: target.sid };
+		return { kind: "session", id: target.sid, issuer: knownIssuer(target.issuer, deps) };
 	}
 	return { kind: "key", id: target.kid };
 }
@@ -53,17 +60,24 @@ async function tokenRequest(
 	compactToken: string,
 	deps: GatewayDependencies,
 ): Promise<Omit<RevocationRequest, "revokedBy">> {
-	const { settings, keys, clock } = deps;
 	try {
-		const token = await verifyAccessToken(compactToken, { settings, keys, now: clock() });
-		return { kind: "token", id: token.tokenId, expiresAt: token.claims.exp };
+		const token = await verifyToken(deps, compactToken);
+		return {
+			kind: "token",
+			id: token.tokenId,
+			issuer: token.issuerName,
+			expiresAt: token.claims.exp,
+		};
 	} catch (error) {
 		if (error instanceof GatewayError && error.code === "token_expired") {
 			// jose reports expiry only after the signature checked out, so these claims are genuine.
 			const claims = decodeJwt(compactToken);
+			const external =
+				typeof claims.iss === "string" ? deps.issuerKeySets.get(claims.iss) : undefined;
 			return {
 				kind: "token",
 				id: await tokenIdOf(compactToken, claims.jti),
+				issuer: external?.issuer.name,
 				expiresAt: Number(claims.exp),
 			};
 		}
@@ -73,4 +87,16 @@ async function tokenRequest(
 			`The token does not pass this gateway's verification (${code}), so it needs no revocation.`,
 		);
 	}
+}
+
+/** Checks that a named issuer is configured; undefined stands for the gateway itself. */
+export function knownIssuer(name: string | undefined, deps: GatewayDependencies) {
+	if (name === undefined) {
+		return undefined;
+	}
+	const configured = deps.settings.trustedIssuers.some((issuer) => issuer.name === name);
+	if (!configured) {
+		throw new GatewayError("invalid_request", "issuer names no trusted issuer.");
+	}
+	return name;
 }

@@ -1,13 +1,18 @@
 import {
+	calculateJwkThumbprint,
+	decodeJwt,
 	decodeProtectedHeader,
 	errors,
 	type JWTPayload,
+	type JWTVerifyOptions,
+	type JWTVerifyResult,
 	jwtVerify,
 	type ProtectedHeaderParameters,
 } from "jose";
 import type { Settings } from "../config/settings";
 import { type ErrorCode, GatewayError } from "../http/errors";
 import { MAX_TOKEN_BYTES } from "./bearer";
+import type { IssuerKeySet } from "./issuer-key-sets";
 import type { VerificationKey } from "./key-material";
 import type { KeyRing } from "./key-ring";
 import { tokenIdOf } from "./token-id";
@@ -18,13 +23,20 @@ export interface VerifiedToken {
 	/** `jti`, or the derived id for tokens without one. */
 	tokenId: string;
 	sessionId: string | undefined;
-	/** The id of the configured key that verified the token (never read from the token alone). */
-	keyId: string;
+	/**
+	 * The key that verified the token, as configuration names it: a gateway key's `kid`, or the
+	 * RFC 7638 thumbprint of an external issuer's key. Never read from the token alone.
+	 */
+	keyId: string | undefined;
+	/** The trusted issuer's name for external tokens; undefined for the gateway's own. */
+	issuerName: string | undefined;
 }
 
 export interface VerifyOptions {
 	settings: Settings;
 	keys: KeyRing;
+	/** Trusted external issuers by their exact `iss`. */
+	issuerKeySets: ReadonlyMap<string, IssuerKeySet>;
 	/** Milliseconds since the epoch. */
 	now: number;
 }
@@ -56,35 +68,113 @@ export async function verifyAccessToken(
 		throw new GatewayError("token_malformed", "The access token is not a compact JWS.");
 	}
 
-	const key = selectKey(readHeader(token), options.keys);
-	let verified: Awaited<ReturnType<typeof jwtVerify>>;
-	try {
-		verified = await jwtVerify(token, key.key, {
-			algorithms: [key.algorithm],
-			issuer: settings.issuer,
-			audience: settings.audience,
-			clockTolerance: settings.clockToleranceSeconds,
-			requiredClaims: ["exp", "sub"],
-			currentDate: new Date(now),
-		});
-	} catch (error) {
-		throw new GatewayError(codeForJoseError(error), "The access token failed verification.", {
-			cause: error,
-		});
+	const header = readHeader(token);
+	// The unverified `iss` only chooses among configured issuers, as `kid` chooses among
+	// configured keys; the chosen issuer's own checks then decide.
+	const claimedIssuer = readUnverifiedIssuer(token);
+	if (claimedIssuer !== undefined && claimedIssuer !== settings.issuer) {
+		const external = options.issuerKeySets.get(claimedIssuer);
+		if (external === undefined) {
+			throw new GatewayError("token_wrong_issuer", "The token's issuer is not trusted.");
+		}
+		return verifyExternalToken(token, header, external, options);
 	}
-	const { payload, protectedHeader } = verified;
 
-	const type = protectedHeader.typ;
-	if (type !== undefined && !ACCEPTED_TYPES.has(type.toLowerCase())) {
-		throw invalidClaim("The token type is not a JWT access token.");
-	}
-	const claims = checkClaims(payload, settings, now);
+	const key = selectKey(header, options.keys);
+	const { payload } = await verifyJws((checks) => jwtVerify(token, key.key, checks), {
+		algorithms: [key.algorithm],
+		issuer: settings.issuer,
+		audience: settings.audience,
+		now,
+		settings,
+	});
+	const claims = checkClaims(payload, settings, now, settings.tokenLifetimeSeconds);
 	return {
 		claims,
 		tokenId: await tokenIdOf(token, claims.jti),
 		sessionId: typeof claims.sid === "string" ? claims.sid : undefined,
 		keyId: key.keyId,
+		issuerName: undefined,
 	};
+}
+
+async function verifyExternalToken(
+	token: string,
+	header: ProtectedHeaderParameters,
+	external: IssuerKeySet,
+	options: VerifyOptions,
+): Promise<VerifiedToken> {
+	const { settings, now } = options;
+	const { issuer, keys } = external;
+	const { payload } = await verifyJws((checks) => jwtVerify(token, keys, checks), {
+		algorithms: issuer.algorithms,
+		issuer: issuer.issuer,
+		audience: issuer.audience,
+		now,
+		settings,
+	});
+	const claims = checkClaims(payload, settings, now, issuer.maxTokenLifetimeSeconds);
+	// The key id comes from the fetched key set, not from the token: the thumbprint of the key
+	// that carries the token's kid, which is unique across issuers.
+	const jwk = keys.jwks()?.keys.find((candidate) => candidate.kid === header.kid);
+	return {
+		claims,
+		tokenId: await tokenIdOf(token, claims.jti),
+		sessionId: typeof claims.sid === "string" ? claims.sid : undefined,
+		keyId: jwk === undefined ? undefined : await calculateJwkThumbprint(jwk),
+		issuerName: issuer.name,
+	};
+}
+
+interface JwsChecks {
+	algorithms: string[];
+	issuer: string;
+	audience: string;
+	now: number;
+	settings: Settings;
+}
+
+/**
+ * jose's signature and standard-claim checks, run by `verify` with the options built here, and
+ * its errors turned into gateway codes.
+ */
+async function verifyJws(
+	verify: (options: JWTVerifyOptions) => Promise<JWTVerifyResult>,
+	checks: JwsChecks,
+): Promise<JWTVerifyResult> {
+	let verified: JWTVerifyResult;
+	try {
+		verified = await verify({
+			algorithms: checks.algorithms,
+			issuer: checks.issuer,
+			audience: checks.audience,
+			clockTolerance: checks.settings.clockToleranceSeconds,
+			requiredClaims: ["exp", "sub"],
+			currentDate: new Date(checks.now),
+		});
+	} catch (error) {
+		const code = codeForJoseError(error);
+		const description =
+			code === "issuer_keys_unavailable"
+				? "The issuer's keys could not be fetched."
+				: "The access token failed verification.";
+		throw new GatewayError(code, description, { cause: error });
+	}
+	const type = verified.protectedHeader.typ;
+	if (type !== undefined && !ACCEPTED_TYPES.has(type.toLowerCase())) {
+		throw invalidClaim("The token type is not a JWT access token.");
+	}
+	return verified;
+}
+
+function readUnverifiedIssuer(token: string): string | undefined {
+	let payload: JWTPayload;
+	try {
+		payload = decodeJwt(token);
+	} catch {
+		throw new GatewayError("token_malformed", "The token payload is not a JSON object.");
+	}
+	return typeof payload.iss === "string" ? payload.iss : undefined;
 }
 
 function readHeader(token: string): ProtectedHeaderParameters {
@@ -119,6 +209,7 @@ function checkClaims(
 	payload: JWTPayload,
 	settings: Settings,
 	now: number,
+	maxLifetimeSeconds: number,
 ): VerifiedToken["claims"] {
 	const { sub, exp, iat, jti, sid } = payload;
 	if (typeof sub !== "string" || sub === "") {
@@ -144,7 +235,7 @@ function checkClaims(
 	// User and session cut-offs live only as long as the longest lifetime the gateway accepts,
 	// so a longer-lived token could outlive its own revocation; it is refused instead.
 	const issuedAt = iat ?? now / 1000;
-	if (exp - issuedAt > settings.tokenLifetimeSeconds) {
+	if (exp - issuedAt > maxLifetimeSeconds) {
 		throw new GatewayError(
 			"token_lifetime_exceeded",
 			"The access token lives longer than the gateway accepts.",
@@ -178,6 +269,22 @@ function codeForJoseError(error: unknown): ErrorCode {
 	}
 	if (error instanceof errors.JWSSignatureVerificationFailed) {
 		return "token_bad_signature";
+	}
+	if (
+		error instanceof errors.JWKSNoMatchingKey ||
+		error instanceof errors.JWKSMultipleMatchingKeys
+	) {
+		return "token_unknown_key";
+	}
+	// A key set that times out, is not valid JSON, or cannot be fetched at all is the issuer's
+	// outage, not the client's fault: 503, so that the client retries instead of logging out.
+	if (
+		error instanceof errors.JWKSTimeout ||
+		error instanceof errors.JWKSInvalid ||
+		!(error instanceof errors.JOSEError) ||
+		error.code === "ERR_JOSE_GENERIC"
+	) {
+		return "issuer_keys_unavailable";
 	}
 	return "token_malformed";
 }

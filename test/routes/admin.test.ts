@@ -152,6 +152,7 @@ describe("GET and DELETE /admin/revocations", () => {
 			revocation: {
 				kind: "user",
 				id: "alice",
+				issuer: null,
 				revoked_at: new Date(TEST_EPOCH).toISOString(),
 				expires_at: new Date(TEST_EPOCH + (30 + 900 + 30) * 1000).toISOString(),
 				revoked_by: "admin",

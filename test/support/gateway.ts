@@ -6,6 +6,7 @@ import type { GatewayDependencies } from "../../src/http/context";
 import { RevocationLookupCache } from "../../src/revocation/lookup-cache";
 import { Revocations } from "../../src/revocation/revocations";
 import { type RetryPolicy, RevocationStore } from "../../src/revocation/store";
+import { issuerKeySets } from "../../src/tokens/issuer-key-sets";
 import { type FrozenClock, frozenClock } from "./clock";
 import { type RecordedLog, recordLogs } from "./log-recorder";
 import { type RecordingOrigin, recordingOrigin } from "./recording-origin";
@@ -29,6 +30,8 @@ export interface TestGatewayOptions {
 	/** A KV double, e.g. one that fails; the real local KV binding by default. */
 	kv?: KVNamespace;
 	clock?: FrozenClock;
+	/** Serves the trusted issuers' key sets in place of the network. */
+	fetchKeySet?: typeof fetch;
 }
 
 /** Retries without waiting, so failing-store tests stay fast and deterministic. */
@@ -64,6 +67,7 @@ export async function testGateway(options: TestGatewayOptions = {}): Promise<Tes
 	const deps: GatewayDependencies = {
 		settings,
 		keys: await keyRingFor(settings),
+		issuerKeySets: issuerKeySets(settings.trustedIssuers, options.fetchKeySet),
 		revocations: new Revocations(store, settings, logs.logger, clock, cache),
 		logger: logs.logger,
 		clock,
