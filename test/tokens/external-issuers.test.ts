@@ -1,0 +1,231 @@
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { describe, expect, it } from "vitest";
+import { ADMIN_KEY, adminRevoke, bearer, type TestGateway, testGateway } from "../support/gateway";
+import { kvDouble } from "../support/kv-doubles";
+
+const ISSUER = "https://tenant.idp.example/";
+const AUDIENCE = "https://api.example";
+
+/** A test identity provider: its keys, and a JWKS endpoint that counts fetches and can fail. */
+async function identityProvider() {
+	const signing = await generateKeyPair("RS256", { extractable: true });
+	const kid = "idp-key-1";
+	const keys: JWK[] = [{ ...(await exportJWK(signing.publicKey)), kid, alg: "RS256", use: "sig" }];
+	let fetches = 0;
+	let mode: "up" | "down" | "slow" = "up";
+	const fetchKeySet = (async (input: RequestInfo | URL, init?: RequestInit) => {
+		fetches++;
+		expect(String(input instanceof Request ? input.url : input)).toBe(`${ISSUER}jwks.json`);
+		if (mode === "down") {
+			throw new TypeError("Network connection lost.");
+		}
+		if (mode === "slow") {
+			// Never answers; only the key set's timeout ends the wait.
+			return new Promise<Response>((_, reject) => {
+				init?.signal?.addEventListener("abort", () => reject(init.signal?.reason));
+			});
+		}
+		return Response.json({ keys });
+	}) as typeof fetch;
+
+	const sign = (gateway: TestGateway, claims: Record<string, unknown> = {}, signingKid = kid) => {
+		const now = Math.floor(gateway.clock() / 1000);
+		return new SignJWT({
+			iss: ISSUER,
+			aud: AUDIENCE,
+			sub: "auth0|123",
+			iat: now,
+			exp: now + 600,
+			...claims,
+		})
+			.setProtectedHeader({ alg: "RS256", kid: signingKid, typ: "at+jwt" })
+			.sign(signing.privateKey);
+	};
+	return {
+		fetchKeySet,
+		sign,
+		fetches: () => fetches,
+		setMode: (next: typeof mode) => {
+			mode = next;
+		},
+	};
+}
+
+async function gatewayTrusting(idp: Awaited<ReturnType<typeof identityProvider>>) {
+	const store = kvDouble();
+	const gateway = await testGateway({
+		kv: store.kv,
+		fetchKeySet: idp.fetchKeySet,
+		settings: {
+			TRUSTED_ISSUERS: JSON.stringify([
+				{
+					name: "idp",
+					issuer: ISSUER,
+					jwks_uri: `${ISSUER}jwks.json`,
+					audience: AUDIENCE,
+					algorithms: ["RS256"],
+					max_token_lifetime_seconds: 3600,
+					jwks_timeout_ms: 200,
+				},
+			]),
+		},
+	});
+	return { gateway, store };
+}
+
+const whoami = (gateway: TestGateway, token: string) =>
+	gateway.request("/api/whoami", { headers: bearer(token) });
+
+const lastOutcome = (gateway: TestGateway) =>
+	gateway.logs.entries().findLast((entry) => entry.event === "request")?.outcome;
+
+describe("tokens from a trusted external issuer", () => {
+	it("are verified with the issuer's published keys and forwarded", async () => {
+		const idp = await identityProvider();
+		const { gateway } = await gatewayTrusting(idp);
+		const response = await whoami(gateway, await idp.sign(gateway));
+		expect(response.status).toBe(200);
+		expect(await response.json()).toMatchObject({ sub: "auth0|123" });
+		expect(idp.fetches()).toBe(1);
+
+		await whoami(gateway, await idp.sign(gateway));
+		expect(idp.fetches()).toBe(1);
+	});
+
+	it("are refused with the wrong audience, or beyond the issuer's lifetime", async () => {
+		const idp = await identityProvider();
+		const { gateway } = await gatewayTrusting(idp);
+		expect((await whoami(gateway, await idp.sign(gateway, { aud: "other" }))).status).toBe(401);
+		expect(lastOutcome(gateway)).toBe("token_wrong_audience");
+		const now = Math.floor(gateway.clock() / 1000);
+		const longLived = await idp.sign(gateway, { exp: now + 3601 });
+		expect((await whoami(gateway, longLived)).status).toBe(401);
+		expect(lastOutcome(gateway)).toBe("token_lifetime_exceeded");
+	});
+
+	it("are refused when the issuer is not trusted, without fetching anything", async () => {
+		const idp = await identityProvider();
+		const { gateway } = await gatewayTrusting(idp);
+		const foreign = await idp.sign(gateway, { iss: "https://elsewhere.example/" });
+		expect((await whoami(gateway, foreign)).status).toBe(401);
+		expect(lastOutcome(gateway)).toBe("token_wrong_issuer");
+		expect(idp.fetches()).toBe(0);
+	});
+
+	it("refetch the key set at most once per cooldown for unknown kids", async () => {
+		const idp = await identityProvider();
+		const { gateway, store } = await gatewayTrusting(idp);
+		await whoami(gateway, await idp.sign(gateway));
+		for (const kid of ["rotated-1", "rotated-2", "rotated-3"]) {
+			const response = await whoami(gateway, await idp.sign(gateway, {}, kid));
+			expect(response.status).toBe(401);
+			expect(lastOutcome(gateway)).toBe("token_unknown_key");
+		}
+		expect(idp.fetches()).toBe(1);
+		expect(store.reads()).toBe(1);
+	});
+
+	it("answer 503 when the key endpoint is down, and when it is too slow", async () => {
+		for (const mode of ["down", "slow"] as const) {
+			const idp = await identityProvider();
+			const { gateway } = await gatewayTrusting(idp);
+			idp.setMode(mode);
+			const response = await whoami(gateway, await idp.sign(gateway));
+			expect(response.status).toBe(503);
+			expect(await response.json()).toMatchObject({ error: "temporarily_unavailable" });
+			expect(lastOutcome(gateway)).toBe("issuer_keys_unavailable");
+			expect(gateway.origin.proxied()).toHaveLength(0);
+		}
+	});
+
+	it("can be revoked by user, session and token, in the issuer's own namespace", async () => {
+		const idp = await identityProvider();
+		const { gateway } = await gatewayTrusting(idp);
+		const token = await idp.sign(gateway, { sid: "idp-session", jti: "idp-jti" });
+		const sameSubOfGateway = "auth0|123";
+
+		gateway.clock.advance(1);
+		const byUser = await adminRevoke(gateway, { sub: sameSubOfGateway, issuer: "idp" });
+		expect(byUser.status).toBe(201);
+		expect(await byUser.json()).toMatchObject({ revocation: { kind: "user", issuer: "idp" } });
+		expect((await whoami(gateway, token)).status).toBe(401);
+		expect((await gateway.kv.list()).keys.map((key) => key.name)).toEqual(["user@idp:auth0|123"]);
+
+		await gateway.request("/admin/revocations/user/auth0%7C123?issuer=idp", {
+			method: "DELETE",
+			headers: bearer(ADMIN_KEY),
+		});
+		expect((await whoami(gateway, token)).status).toBe(200);
+
+		expect((await adminRevoke(gateway, { sid: "idp-session", issuer: "idp" })).status).toBe(201);
+		expect((await whoami(gateway, token)).status).toBe(401);
+
+		const other = await idp.sign(gateway, { jti: "idp-jti-2" });
+		expect((await adminRevoke(gateway, { token: other })).status).toBe(201);
+		expect((await whoami(gateway, other)).status).toBe(401);
+		expect((await gateway.kv.list({ prefix: "token@idp:" })).keys).toHaveLength(1);
+	});
+
+	it("are not covered by a revocation of the gateway's own user of the same name", async () => {
+		const idp = await identityProvider();
+		const { gateway } = await gatewayTrusting(idp);
+		const token = await idp.sign(gateway);
+		gateway.clock.advance(1);
+		await adminRevoke(gateway, { sub: "auth0|123" });
+		expect((await whoami(gateway, token)).status).toBe(200);
+	});
+
+	it("refuses to revoke under an issuer name that is not configured", async () => {
+		const idp = await identityProvider();
+		const { gateway } = await gatewayTrusting(idp);
+		const response = await adminRevoke(gateway, { sub: "x", issuer: "nobody" });
+		expect(response.status).toBe(400);
+	});
+});
+
+describe("TRUSTED_ISSUERS", () => {
+	it.each([
+		["not JSON", "nope", "TRUSTED_ISSUERS must be a JSON array of issuer objects"],
+		[
+			"http to a public host",
+			JSON.stringify([
+				{
+					name: "a",
+					issuer: "x",
+					jwks_uri: "http://idp.example/k",
+					audience: "a",
+					algorithms: ["RS256"],
+				},
+			]),
+			"jwks_uri must use https",
+		],
+		[
+			"HMAC algorithms",
+			JSON.stringify([
+				{
+					name: "a",
+					issuer: "x",
+					jwks_uri: "https://idp.example/k",
+					audience: "a",
+					algorithms: ["HS256"],
+				},
+			]),
+			"TRUSTED_ISSUERS",
+		],
+		[
+			"a duplicate name",
+			JSON.stringify(
+				[1, 2].map((n) => ({
+					name: "a",
+					issuer: `x${n}`,
+					jwks_uri: "https://i.example/k",
+					audience: "a",
+					algorithms: ["RS256"],
+				})),
+			),
+			"names must be unique",
+		],
+	])("refuses %s, naming the setting", async (_case, value, message) => {
+		await expect(testGateway({ settings: { TRUSTED_ISSUERS: value } })).rejects.toThrow(message);
+	});
+});
