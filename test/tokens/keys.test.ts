@@ -5,6 +5,17 @@ import { generateSigningKey } from "../support/keys";
 
 const ASYMMETRIC = ["ES256", "EdDSA", "RS256"] as const;
 
+/** A gateway on a fresh ES256 key, one of its tokens, and the public JWKs it publishes. */
+async function tokenOfAnEs256Gateway() {
+	const oldKey = await generateSigningKey("ES256");
+	const before = await testGateway({
+		settings: { SIGNING_ALGORITHM: "ES256", SIGNING_KEY: oldKey.pem },
+	});
+	const oldToken = await logIn(before);
+	const published = await (await before.request("/.well-known/jwks.json")).json();
+	return { before, oldToken, oldPublic: (published as { keys: JWK[] }).keys };
+}
+
 describe("signing keys", () => {
 	it.each(ASYMMETRIC)("signs with %s from a PKCS#8 PEM key and verifies again", async (alg) => {
 		const key = await generateSigningKey(alg);
@@ -52,14 +63,7 @@ describe("signing keys", () => {
 	});
 
 	it("keeps verifying tokens of a previous key after rotation, and stops once it is removed", async () => {
-		const oldKey = await generateSigningKey("ES256");
-		const before = await testGateway({
-			settings: { SIGNING_ALGORITHM: "ES256", SIGNING_KEY: oldKey.pem },
-		});
-		const oldToken = await logIn(before);
-		const oldPublic = (
-			(await (await before.request("/.well-known/jwks.json")).json()) as { keys: JWK[] }
-		).keys;
+		const { before, oldToken, oldPublic } = await tokenOfAnEs256Gateway();
 
 		const newKey = await generateSigningKey("EdDSA");
 		const rotated = await testGateway({
@@ -109,14 +113,7 @@ describe("signing keys", () => {
 	});
 
 	it("revoking a kid refuses the tokens of that key only", async () => {
-		const oldKey = await generateSigningKey("ES256");
-		const before = await testGateway({
-			settings: { SIGNING_ALGORITHM: "ES256", SIGNING_KEY: oldKey.pem },
-		});
-		const oldToken = await logIn(before);
-		const oldPublic = (
-			(await (await before.request("/.well-known/jwks.json")).json()) as { keys: JWK[] }
-		).keys;
+		const { before, oldToken, oldPublic } = await tokenOfAnEs256Gateway();
 		const rotated = await testGateway({
 			clock: before.clock,
 			settings: {
