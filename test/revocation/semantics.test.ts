@@ -141,6 +141,28 @@ describe("token revocations", () => {
 	});
 });
 
+describe("concurrent revocations", () => {
+	it("all succeed, and every token they cover stays refused", async () => {
+		const gateway = await testGateway();
+		const tokens = await Promise.all([logIn(gateway), logIn(gateway), logIn(gateway)]);
+		gateway.clock.advance(1);
+		const targets = [
+			{ sub: "alice" },
+			{ sub: "alice" },
+			...tokens.map((token) => ({ sid: decodeJwt(token).sid })),
+			...tokens.map((token) => ({ token })),
+		];
+		const responses = await Promise.all(targets.map((target) => adminRevoke(gateway, target)));
+		expect(responses.map((response) => response.status)).toEqual(targets.map(() => 201));
+		for (const token of tokens) {
+			expect(await status(gateway, token)).toBe(401);
+		}
+		const keys = (await gateway.kv.list()).keys.map((key) => key.name);
+		expect(keys.filter((key) => key.startsWith("user:"))).toEqual(["user:alice"]);
+		expect(keys).toHaveLength(1 + 3 + 3);
+	});
+});
+
 describe("the revocation check", () => {
 	it("reads KV once per request, in bulk", async () => {
 		const store = kvDouble();
