@@ -16,6 +16,7 @@ export default defineConfig({
 								GATEWAY_ENVIRONMENT: "development",
 								SIGNING_KEY: "test-signing-key-that-is-at-least-32-bytes-long",
 								ADMIN_API_KEY: "test-admin-key-that-is-at-least-32-characters",
+								ORIGIN_ASSERTION_SECRET: "test-origin-assertion-secret-of-32-bytes-or-more",
 							},
 						},
 					}),

@@ -1,6 +1,7 @@
 import { parseSettings } from "./config/settings";
 import type { GatewayDependencies } from "./http/context";
 import type { Logger } from "./http/logger";
+import { importOriginAssertionKey } from "./proxy/origin-assertion";
 import { RevocationLookupCache } from "./revocation/lookup-cache";
 import { Revocations } from "./revocation/revocations";
 import { RevocationStore } from "./revocation/store";
@@ -26,6 +27,7 @@ export async function dependenciesFromEnv(
 	return {
 		settings,
 		signingKey: await importSigningKey(settings.signingKey),
+		originAssertionKey: await importOriginAssertionKey(settings.originAssertionSecret),
 		revocations: new Revocations(store, settings, logger, clock, cache),
 		logger,
 		clock,

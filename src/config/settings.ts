@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isPublicPathList, type PublicPathRule, parsePublicPaths } from "./public-paths";
+import { buildRoutes, type Route, routesSetting } from "./routes";
 
 /**
  * The gateway's settings, parsed once from wrangler vars and Worker secrets. Every field
@@ -18,8 +19,10 @@ export interface Settings {
 	tokenLifetimeSeconds: number;
 	/** Leeway for `exp`, `nbf` and `iat` against clock skew, in seconds. Default 30. */
 	clockToleranceSeconds: number;
-	/** Paths that skip the token check. Default `/public/*`. */
+	/** Paths that skip the token check. Default `/public/*`. Ignored when `ROUTES` is set. */
 	publicPaths: PublicPathRule[];
+	/** Where each path is forwarded and the token check it needs, most specific first. */
+	routes: Route[];
 	/** Path on the origin that checks a username and password at login. Default `/auth/verify`. */
 	credentialCheckPath: string;
 	/** Whether the client's `Authorization` header reaches the origin. Default false. */
@@ -36,6 +39,8 @@ export interface Settings {
 	signingKey: string;
 	/** Bearer key for the admin routes, at least 32 characters. Required secret. */
 	adminApiKey: string;
+	/** HMAC secret (HS256) of the assertion the origin receives, at least 32 bytes. Required. */
+	originAssertionSecret: string;
 }
 
 /** A setting is missing or malformed; the message names it and never repeats its value. */
@@ -47,6 +52,7 @@ export class SettingsError extends Error {
 export const EXAMPLE_SECRETS = {
 	SIGNING_KEY: "example-signing-key-for-local-development-only-0000",
 	ADMIN_API_KEY: "example-admin-key-for-local-development-only",
+	ORIGIN_ASSERTION_SECRET: "example-origin-assertion-secret-for-local-development-only",
 } as const;
 
 const integerSetting = (min: number, max: number, fallback: number) =>
@@ -95,6 +101,10 @@ const settingsSchema = z.object({
 	REVOCATION_CACHE_MAX_ENTRIES: integerSetting(0, 1_000_000, 20_000),
 	SIGNING_KEY: z.string().refine((key) => byteLength(key) >= 32, "must be at least 32 bytes"),
 	ADMIN_API_KEY: z.string().min(32, "must be at least 32 characters"),
+	ROUTES: routesSetting,
+	ORIGIN_ASSERTION_SECRET: z
+		.string()
+		.refine((key) => byteLength(key) >= 32, "must be at least 32 bytes"),
 });
 
 /** Settings as wrangler hands them over: every var and secret is a string, or absent. */
@@ -110,11 +120,22 @@ export function parseSettings(raw: RawSettings): Settings {
 		const problems = parsed.error.issues.map((issue) => {
 			const name = String(issue.path[0] ?? "settings");
 			const missing = issue.code === "invalid_type" && raw[name as keyof RawSettings] == null;
-			return missing ? `${name} is not set` : `${name} ${issue.message}`;
+			// Nested settings (ROUTES) name the entry and field too: `ROUTES[1].upstream`.
+			const where = issue.path
+				.slice(1)
+				.map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`))
+				.join("");
+			return missing ? `${name} is not set` : `${name}${where} ${issue.message}`;
 		});
 		throw new SettingsError(`Invalid settings: ${problems.join("; ")}`);
 	}
 	const env = parsed.data;
+
+	// The origin trusts whoever holds this secret to vouch for identities. Were it the token
+	// signing key, an origin could mint access tokens, so the two must differ.
+	if (env.ORIGIN_ASSERTION_SECRET === env.SIGNING_KEY) {
+		throw new SettingsError("ORIGIN_ASSERTION_SECRET must differ from SIGNING_KEY");
+	}
 
 	// A deployed worker running with the published example secrets would accept tokens that
 	// anyone can mint, so it refuses to serve instead.
@@ -129,6 +150,7 @@ export function parseSettings(raw: RawSettings): Settings {
 		}
 	}
 
+	const publicPaths = parsePublicPaths(env.PUBLIC_PATHS);
 	return {
 		environment: env.GATEWAY_ENVIRONMENT,
 		upstreamUrl: env.UPSTREAM_URL,
@@ -136,7 +158,8 @@ export function parseSettings(raw: RawSettings): Settings {
 		audience: env.TOKEN_AUDIENCE,
 		tokenLifetimeSeconds: env.TOKEN_LIFETIME_SECONDS,
 		clockToleranceSeconds: env.CLOCK_TOLERANCE_SECONDS,
-		publicPaths: parsePublicPaths(env.PUBLIC_PATHS),
+		publicPaths,
+		routes: buildRoutes(env.ROUTES, env.UPSTREAM_URL, publicPaths),
 		credentialCheckPath: env.CREDENTIAL_CHECK_PATH,
 		forwardAuthorization: env.FORWARD_AUTHORIZATION,
 		upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
@@ -145,5 +168,6 @@ export function parseSettings(raw: RawSettings): Settings {
 		revocationCacheMaxEntries: env.REVOCATION_CACHE_MAX_ENTRIES,
 		signingKey: env.SIGNING_KEY,
 		adminApiKey: env.ADMIN_API_KEY,
+		originAssertionSecret: env.ORIGIN_ASSERTION_SECRET,
 	};
 }

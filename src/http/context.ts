@@ -1,4 +1,5 @@
 import type { Settings } from "../config/settings";
+import type { OriginAssertionKey } from "../proxy/origin-assertion";
 import type { Revocations } from "../revocation/revocations";
 import type { SigningKey } from "../tokens/signing-key";
 import type { VerifiedToken } from "../tokens/verify";
@@ -9,6 +10,8 @@ import type { Logger } from "./logger";
 export interface GatewayDependencies {
 	settings: Settings;
 	signingKey: SigningKey;
+	/** Signs the assertion every forwarded request carries to the origin. */
+	originAssertionKey: OriginAssertionKey;
 	revocations: Revocations;
 	logger: Logger;
 	/** Milliseconds since the epoch; tests pass a frozen clock. */
