@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { Route } from "../config/routes";
 import type { GatewayEnv } from "../http/context";
 import { GatewayError } from "../http/errors";
-import { stripHopByHopHeaders, upstreamRequestHeaders } from "./headers";
+import { clientResponseHeaders, upstreamRequestHeaders } from "./headers";
 import { identityHeaders } from "./identity-headers";
 import { ORIGIN_ASSERTION_HEADER, signOriginAssertion } from "./origin-assertion";
 
@@ -32,7 +32,7 @@ export function isWebSocketUpgrade(request: Request): boolean {
  * the origin accepts is handed to the client.
  *
  * Hono's proxy helper is not used: it drops `Upgrade`, follows redirects unless told otherwise,
- * and removes `Accept-Encoding` and `Content-Encoding`, which an origin and a client would notice.
+ * and replaces `Accept-Encoding`, which the origin would notice.
  */
 export async function forwardToUpstream(c: Context<GatewayEnv>, route: Route): Promise<Response> {
 	const { settings, originAssertionKey, clock } = c.get("deps");
@@ -78,7 +78,7 @@ export async function forwardToUpstream(c: Context<GatewayEnv>, route: Route): P
 	});
 	const response = await fetchWithinTimeout(c, request, abort);
 
-	const responseHeaders = stripHopByHopHeaders(response.headers);
+	const responseHeaders = clientResponseHeaders(response.headers);
 	if (response.webSocket !== null) {
 		return new Response(null, {
 			status: 101,

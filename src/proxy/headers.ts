@@ -29,6 +29,9 @@ const REQUEST_REWRITING_HEADERS = [
 	"x-method-override",
 ];
 
+/** Content codings that the runtime's fetch decodes as the response body is read. */
+const DECODED_CODINGS = new Set(["gzip", "br"]);
+
 /** Removes hop-by-hop headers and every header the `Connection` header names. */
 export function stripHopByHopHeaders(headers: Headers): Headers {
 	const stripped = new Headers(headers);
@@ -95,6 +98,22 @@ export function upstreamRequestHeaders(incoming: Headers, options: UpstreamHeade
 
 	for (const [name, value] of Object.entries(options.identity)) {
 		headers.set(name, value);
+	}
+	return headers;
+}
+
+/**
+ * The origin's response headers as the client receives them: without hop-by-hop headers, and
+ * without `Content-Encoding` and `Content-Length` when the runtime decodes the body on its way
+ * through. A worker never sees the client's own `Accept-Encoding` (the platform replaces it), so
+ * the body leaves decoded and the platform compresses it again as the client accepts.
+ */
+export function clientResponseHeaders(upstream: Headers): Headers {
+	const headers = stripHopByHopHeaders(upstream);
+	const coding = headers.get("content-encoding")?.trim().toLowerCase() ?? "";
+	if (DECODED_CODINGS.has(coding)) {
+		headers.delete("content-encoding");
+		headers.delete("content-length");
 	}
 	return headers;
 }

@@ -53,6 +53,22 @@ describe("what the origin answers", () => {
 		expect(await response.text()).toBe("body");
 	});
 
+	it("drops Content-Encoding and Content-Length only for codings the runtime decodes", async () => {
+		const gateway = await testGateway();
+		const token = await logIn(gateway);
+		const answer = (coding: string) => () =>
+			new Response("x", { headers: { "Content-Encoding": coding, "Content-Length": "1" } });
+
+		gateway.origin.answerWith(answer("gzip"));
+		const decoded = await gateway.request("/api/a", { headers: bearer(token) });
+		expect(decoded.headers.get("Content-Encoding")).toBeNull();
+		expect(decoded.headers.get("Content-Length")).toBeNull();
+
+		gateway.origin.answerWith(answer("zstd"));
+		const untouched = await gateway.request("/api/a", { headers: bearer(token) });
+		expect(untouched.headers.get("Content-Encoding")).toBe("zstd");
+	});
+
 	it("passes the origin's own errors through unchanged", async () => {
 		const gateway = await testGateway();
 		const token = await logIn(gateway);
