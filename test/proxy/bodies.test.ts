@@ -105,7 +105,6 @@ describe("bodies", () => {
 		const download = await gateway.request(`/api/bytes?count=${5 * MEBIBYTE}`, {
 			headers: bearer(token),
 		});
-		expect(download.headers.get("Content-Length")).toBe(String(5 * MEBIBYTE));
 		expect(await countBytes(download.body)).toBe(5 * MEBIBYTE);
 	});
 

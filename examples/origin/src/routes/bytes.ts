@@ -31,22 +31,22 @@ export const bytesRoute = new Hono<OriginEnv>().get("/api/bytes", (context) => {
 			`count must be a whole number up to ${maximumByteCount}`,
 		);
 	}
-	let sent = 0;
-	const body = new ReadableStream<Uint8Array>({
-		pull(controller) {
-			if (sent >= count) {
-				controller.close();
-				return;
-			}
+	// workerd sends Content-Length only for a body of known length: a FixedLengthStream. Each
+	// write waits until the client has read the chunk before it, so nothing piles up in memory.
+	const { readable, writable } = new FixedLengthStream(count);
+	const writeAll = async () => {
+		const writer = writable.getWriter();
+		for (let sent = 0; sent < count; sent += chunkByteCount) {
 			const chunk = new Uint8Array(Math.min(chunkByteCount, count - sent));
 			for (let index = 0; index < chunk.length; index++) {
 				chunk[index] = downloadByteAt(sent + index);
 			}
-			sent += chunk.length;
-			controller.enqueue(chunk);
-		},
+			await writer.write(chunk);
+		}
+		await writer.close();
+	};
+	writeAll().catch(() => {
+		// The client went away; there is no one left to tell.
 	});
-	return new Response(body, {
-		headers: { "Content-Type": "application/octet-stream", "Content-Length": String(count) },
-	});
+	return new Response(readable, { headers: { "Content-Type": "application/octet-stream" } });
 });
