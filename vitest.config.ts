@@ -33,6 +33,8 @@ export default defineConfig({
 					name: "e2e",
 					include: ["test/e2e/**/*.test.ts"],
 					environment: "node",
+					// Each file starts its own stack of two wrangler dev processes; one at a time.
+					fileParallelism: false,
 					testTimeout: 120_000,
 					hookTimeout: 180_000,
 				},
