@@ -17,8 +17,8 @@ function leniently(path: string): string {
 }
 
 /**
- * The route for a request path (as normalised by the URL parser). Throws `not_found` when no
- * route matches.
+ * The route for a request path (as normalised by the URL parser). Throws `route_not_found` when
+ * no route matches.
  *
  * The path is forwarded exactly as received, `%2F` included. An origin that decodes `%2F` or
  * merges `//` before routing would then serve another path than the one the gateway checked, so
@@ -28,11 +28,11 @@ function leniently(path: string): string {
 export function resolveRoute(path: string, routes: readonly Route[]): Route {
 	const route = matchRoute(path, routes);
 	if (route === undefined) {
-		throw new GatewayError("not_found", "No route of the gateway serves this path.");
+		throw new GatewayError("route_not_found", "No route of the gateway serves this path.");
 	}
 	if (matchRoute(leniently(path), routes) !== route) {
 		throw new GatewayError(
-			"invalid_request",
+			"path_ambiguous",
 			"The path reads differently once its escapes are decoded; send it unambiguously.",
 		);
 	}

@@ -50,6 +50,7 @@ describe("routes", () => {
 		const response = await gateway.request("/elsewhere", { headers: bearer(token) });
 		expect(response.status).toBe(404);
 		expect(await response.json()).toMatchObject({ error: "not_found" });
+		expect(gateway.logs.entries().at(-1)).toMatchObject({ outcome: "route_not_found" });
 		expect(gateway.origin.proxied()).toHaveLength(0);
 	});
 
@@ -156,6 +157,7 @@ describe("routes", () => {
 				const response = await gateway.request(path);
 				expect(response.status, path).toBe(400);
 				expect(await response.json(), path).toMatchObject({ error: "invalid_request" });
+				expect(gateway.logs.entries().at(-1), path).toMatchObject({ outcome: "path_ambiguous" });
 			}
 			expect(gateway.origin.proxied()).toHaveLength(0);
 		});
