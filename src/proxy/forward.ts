@@ -70,8 +70,8 @@ export async function forwardToUpstream(c: Context<GatewayEnv>, route: Route): P
 	const request = new Request(upstreamUrl, {
 		method: incoming.method,
 		headers,
-		// A GET or HEAD that announced an empty body (Content-Length: 0) still has a body stream
-		// here; the runtime refuses to send one, so it is dropped rather than turned into a 502.
+		// A client may attach a body to a GET or HEAD (if only Content-Length: 0). RFC 9110 gives
+		// it no meaning and the runtime refuses to send one, so it is dropped, not made a 502.
 		body: BODILESS_METHODS.has(incoming.method) ? null : incoming.body,
 		redirect: "manual",
 		signal: abort.signal,

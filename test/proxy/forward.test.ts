@@ -33,7 +33,7 @@ describe("forwarding to the origin", () => {
 		expect(echo.headers.authorization).toBeUndefined();
 	});
 
-	it("deletes client-sent identity headers in any letter case, on protected and public paths", async () => {
+	it("deletes forged identity headers in any letter case, on protected and public paths", async () => {
 		const gateway = await testGateway();
 		const token = await logIn(gateway, "bob", "builder");
 		const spoofed = {
@@ -74,7 +74,7 @@ describe("forwarding to the origin", () => {
 		expect(gateway.origin.proxied()).toHaveLength(0);
 	});
 
-	it("sends the origin exactly the end-to-end headers plus what the gateway vouches for", async () => {
+	it("sends the origin the end-to-end headers plus what the gateway vouches for", async () => {
 		const gateway = await testGateway();
 		const token = await logIn(gateway);
 		const sent = {

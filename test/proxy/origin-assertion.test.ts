@@ -129,7 +129,7 @@ describe("the example origin", () => {
 		expect((await call("/api/whoami", { "X-Gateway-Auth-Assertion": captured })).status).toBe(401);
 	});
 
-	it("refuses an assertion signed with another key, for another origin, or of another type", async () => {
+	it("refuses an assertion with another key, for another origin, or of another type", async () => {
 		const gateway = await testGateway();
 		const call = originAt(gateway);
 		const now = Math.floor(gateway.clock() / 1000);
