@@ -131,10 +131,12 @@ export function parseSettings(raw: RawSettings): Settings {
 	}
 	const env = parsed.data;
 
-	// The origin trusts whoever holds this secret to vouch for identities. Were it the token
-	// signing key, an origin could mint access tokens, so the two must differ.
-	if (env.ORIGIN_ASSERTION_SECRET === env.SIGNING_KEY) {
-		throw new SettingsError("ORIGIN_ASSERTION_SECRET must differ from SIGNING_KEY");
+	// The origin holds this secret. Were it the token signing key or the admin key, the origin
+	// could mint access tokens or revoke them, so it must differ from both.
+	for (const other of ["SIGNING_KEY", "ADMIN_API_KEY"] as const) {
+		if (env.ORIGIN_ASSERTION_SECRET === env[other]) {
+			throw new SettingsError(`ORIGIN_ASSERTION_SECRET must differ from ${other}`);
+		}
 	}
 
 	// A deployed worker running with the published example secrets would accept tokens that

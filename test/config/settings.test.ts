@@ -61,6 +61,11 @@ describe("parseSettings", () => {
 			{ ORIGIN_ASSERTION_SECRET: required.SIGNING_KEY },
 			"ORIGIN_ASSERTION_SECRET must differ from SIGNING_KEY",
 		],
+		[
+			"ORIGIN_ASSERTION_SECRET",
+			{ ORIGIN_ASSERTION_SECRET: required.ADMIN_API_KEY },
+			"ORIGIN_ASSERTION_SECRET must differ from ADMIN_API_KEY",
+		],
 		["ROUTES", { ROUTES: "[{" }, "ROUTES must be a JSON array of routes"],
 	])("names %s when it is missing or malformed", (_name, overrides, message) => {
 		expect(settingsError({ ...required, ...overrides })).toContain(message);
