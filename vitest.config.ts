@@ -16,6 +16,7 @@ export default defineConfig({
 								GATEWAY_ENVIRONMENT: "development",
 								SIGNING_KEY: "test-signing-key-that-is-at-least-32-bytes-long",
 								ADMIN_API_KEY: "test-admin-key-that-is-at-least-32-characters",
+								ORIGIN_ASSERTION_SECRET: "test-origin-assertion-secret-of-32-bytes-or-more",
 							},
 						},
 					}),
@@ -32,6 +33,8 @@ export default defineConfig({
 					name: "e2e",
 					include: ["test/e2e/**/*.test.ts"],
 					environment: "node",
+					// Each file starts its own stack of two wrangler dev processes; one at a time.
+					fileParallelism: false,
 					testTimeout: 120_000,
 					hookTimeout: 180_000,
 				},

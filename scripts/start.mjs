@@ -9,12 +9,13 @@
 //                 the repository); the origin's own state goes to its example-origin folder
 
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, constants as fsConstants } from "node:fs";
+import { copyFileSync, existsSync, constants as fsConstants, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { constants as osConstants } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { parseEnv } from "node:util";
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const originDirectory = path.join(repositoryRoot, "examples", "origin");
@@ -71,6 +72,24 @@ function ensureDevVars() {
 			throw error;
 		}
 	}
+}
+
+/**
+ * Reads the secret that the gateway signs its origin assertions with, so that the example origin
+ * can verify them with the same value: one `.dev.vars` holds it for both. A `.dev.vars` created
+ * before the setting existed lacks it, and the gateway would refuse every request, so the start
+ * stops here with the fix instead.
+ */
+function readOriginAssertionSecret() {
+	const devVars = parseEnv(readFileSync(path.join(repositoryRoot, ".dev.vars"), "utf8"));
+	const secret = devVars.ORIGIN_ASSERTION_SECRET;
+	if (secret === undefined || secret === "") {
+		fail(
+			".dev.vars has no ORIGIN_ASSERTION_SECRET; copy its line from .dev.vars.example " +
+				"(or delete .dev.vars to have it created again)",
+		);
+	}
+	return secret;
 }
 
 function listen(server, port) {
@@ -137,13 +156,14 @@ function forwardLines(stream, label, destination) {
  * wrangler's own Node child and both workerd processes too. Its own group also keeps a terminal's
  * Ctrl-C from reaching it directly; the script forwards the stop itself, exactly once.
  */
-function startWrangler(label, workingDirectory, wranglerArguments) {
+function startWrangler(label, workingDirectory, wranglerArguments, extraEnvironment = {}) {
 	const child = spawn(process.execPath, [wranglerEntry, "dev", ...wranglerArguments], {
 		cwd: workingDirectory,
 		detached: true,
 		stdio: ["ignore", "pipe", "pipe"],
 		env: {
 			...process.env,
+			...extraEnvironment,
 			// Keeps wrangler's colours when a developer watches in a terminal; piped output would
 			// otherwise lose them.
 			...(process.stdout.isTTY && process.env.NO_COLOR === undefined ? { FORCE_COLOR: "1" } : {}),
@@ -241,6 +261,7 @@ async function main() {
 		: path.join(repositoryRoot, ".wrangler", "state");
 
 	ensureDevVars();
+	const originAssertionSecret = readOriginAssertionSecret();
 	const { gatewayInspectorPort, originInspectorPort } = await checkPortsAndPickInspectorPorts(
 		gatewayPort,
 		originPort,
@@ -255,19 +276,26 @@ async function main() {
 	// The origin runs from its own folder because wrangler compares the types file in the working
 	// directory with the configuration it runs; from the repository root it would find the
 	// gateway's worker-configuration.d.ts and wrongly warn that the types are out of date.
-	const origin = startWrangler("origin", originDirectory, [
-		"--config",
-		path.join(originDirectory, "wrangler.toml"),
-		...commonFlags,
-		"--port",
-		String(originPort),
-		"--inspector-port",
-		String(originInspectorPort),
-		// The origin keeps no data, but its workerd still writes a cache; keeping that under the
-		// same directory lets a test that uses a temporary PERSIST_DIR leave nothing behind.
-		"--persist-to",
-		path.join(persistDirectory, "example-origin"),
-	]);
+	// The origin declares ORIGIN_ASSERTION_SECRET as a required secret, which wrangler dev takes
+	// from the environment when the origin's folder has no .dev.vars of its own.
+	const origin = startWrangler(
+		"origin",
+		originDirectory,
+		[
+			"--config",
+			path.join(originDirectory, "wrangler.toml"),
+			...commonFlags,
+			"--port",
+			String(originPort),
+			"--inspector-port",
+			String(originInspectorPort),
+			// The origin keeps no data, but its workerd still writes a cache; keeping that under
+			// the same directory lets a test that uses a temporary PERSIST_DIR leave nothing behind.
+			"--persist-to",
+			path.join(persistDirectory, "example-origin"),
+		],
+		{ ORIGIN_ASSERTION_SECRET: originAssertionSecret },
+	);
 	const gateway = startWrangler("gateway", repositoryRoot, [
 		...commonFlags,
 		"--port",

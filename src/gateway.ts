@@ -1,18 +1,19 @@
 import { Hono } from "hono";
 import { authenticate } from "./auth/require-token";
-import { isPublicPath } from "./config/public-paths";
+import { needsToken } from "./auth/route-access";
 import type { GatewayDependencies, GatewayEnv } from "./http/context";
 import { handleError } from "./http/error-response";
 import { requestLog } from "./http/request-log";
 import { forwardToUpstream } from "./proxy/forward";
+import { resolveRoute } from "./proxy/routing";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { oauthRoutes } from "./routes/oauth";
 import { wellKnownRoutes } from "./routes/well-known";
 
 /**
- * The gateway as a Hono app: its own routes first, then every other path is verified (unless
- * public) and forwarded to the origin.
+ * The gateway as a Hono app: its own routes first, then every other path is matched to a route,
+ * verified as that route requires, and forwarded to the route's origin.
  */
 export function createGateway(deps: GatewayDependencies): Hono<GatewayEnv> {
 	const app = new Hono<GatewayEnv>();
@@ -28,12 +29,12 @@ export function createGateway(deps: GatewayDependencies): Hono<GatewayEnv> {
 	app.route("/.well-known", wellKnownRoutes);
 
 	app.all("*", async (c) => {
-		const path = new URL(c.req.url).pathname;
-		if (!isPublicPath(path, deps.settings.publicPaths)) {
+		const route = resolveRoute(new URL(c.req.url).pathname, deps.settings.routes);
+		if (needsToken(route, c.req.raw)) {
 			await authenticate(c);
 		}
 
-		return forwardToUpstream(c);
+		return forwardToUpstream(c, route);
 	});
 
 	app.onError(handleError);

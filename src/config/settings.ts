@@ -3,6 +3,7 @@ import { z } from "zod";
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from "../tokens/algorithms";
 import { jsonSetting } from "./json-setting";
 import { isPublicPathList, type PublicPathRule, parsePublicPaths } from "./public-paths";
+import { buildRoutes, type Route, routesSetting } from "./routes";
 import { type TrustedIssuer, trustedIssuerList } from "./trusted-issuers";
 
 /**
@@ -22,8 +23,10 @@ export interface Settings {
 	tokenLifetimeSeconds: number;
 	/** Leeway for `exp`, `nbf` and `iat` against clock skew, in seconds. Default 30. */
 	clockToleranceSeconds: number;
-	/** Paths that skip the token check. Default `/public/*`. */
+	/** Paths that skip the token check. Default `/public/*`. Ignored when `ROUTES` is set. */
 	publicPaths: PublicPathRule[];
+	/** Where each path is forwarded and the token check it needs, most specific first. */
+	routes: Route[];
 	/** Path on the origin that checks a username and password at login. Default `/auth/verify`. */
 	credentialCheckPath: string;
 	/** Whether the client's `Authorization` header reaches the origin. Default false. */
@@ -51,6 +54,8 @@ export interface Settings {
 	longestTokenLifetimeSeconds: number;
 	/** Bearer key for the admin routes, at least 32 characters. Required secret. */
 	adminApiKey: string;
+	/** HMAC secret (HS256) of the assertion the origin receives, at least 32 bytes. Required. */
+	originAssertionSecret: string;
 }
 
 /** A setting is missing or malformed; the message names it and never repeats its value. */
@@ -62,6 +67,7 @@ export class SettingsError extends Error {
 export const EXAMPLE_SECRETS = {
 	SIGNING_KEY: "example-signing-key-for-local-development-only-0000",
 	ADMIN_API_KEY: "example-admin-key-for-local-development-only",
+	ORIGIN_ASSERTION_SECRET: "example-origin-assertion-secret-for-local-development-only",
 } as const;
 
 const integerSetting = (min: number, max: number, fallback: number) =>
@@ -117,6 +123,10 @@ const settingsSchema = z.object({
 	),
 	TRUSTED_ISSUERS: jsonSetting(trustedIssuerList, "[]", "must be a JSON array of issuer objects"),
 	ADMIN_API_KEY: z.string().min(32, "must be at least 32 characters"),
+	ROUTES: routesSetting,
+	ORIGIN_ASSERTION_SECRET: z
+		.string()
+		.refine((key) => byteLength(key) >= 32, "must be at least 32 bytes"),
 });
 
 /** Settings as wrangler hands them over: every var and secret is a string, or absent. */
@@ -131,13 +141,25 @@ export function parseSettings(raw: RawSettings): Settings {
 	if (!parsed.success) {
 		const problems = parsed.error.issues.map((issue) => {
 			const name = String(issue.path[0] ?? "settings");
-			const where = issue.path.length > 1 ? ` (at ${issue.path.slice(1).join(".")})` : "";
 			const missing = issue.code === "invalid_type" && raw[name as keyof RawSettings] == null;
+			// Nested settings (ROUTES) name the entry and field too: `ROUTES[1].upstream`.
+			const where = issue.path
+				.slice(1)
+				.map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`))
+				.join("");
 			return missing ? `${name} is not set` : `${name}${where} ${issue.message}`;
 		});
 		throw new SettingsError(`Invalid settings: ${problems.join("; ")}`);
 	}
 	const env = parsed.data;
+
+	// The origin holds this secret. Were it the token signing key or the admin key, the origin
+	// could mint access tokens or revoke them, so it must differ from both.
+	for (const other of ["SIGNING_KEY", "ADMIN_API_KEY"] as const) {
+		if (env.ORIGIN_ASSERTION_SECRET === env[other]) {
+			throw new SettingsError(`ORIGIN_ASSERTION_SECRET must differ from ${other}`);
+		}
+	}
 
 	// A deployed worker running with the published example secrets would accept tokens that
 	// anyone can mint, so it refuses to serve instead.
@@ -152,6 +174,7 @@ export function parseSettings(raw: RawSettings): Settings {
 		}
 	}
 
+	const publicPaths = parsePublicPaths(env.PUBLIC_PATHS);
 	return {
 		environment: env.GATEWAY_ENVIRONMENT,
 		upstreamUrl: env.UPSTREAM_URL,
@@ -159,7 +182,8 @@ export function parseSettings(raw: RawSettings): Settings {
 		audience: env.TOKEN_AUDIENCE,
 		tokenLifetimeSeconds: env.TOKEN_LIFETIME_SECONDS,
 		clockToleranceSeconds: env.CLOCK_TOLERANCE_SECONDS,
-		publicPaths: parsePublicPaths(env.PUBLIC_PATHS),
+		publicPaths,
+		routes: buildRoutes(env.ROUTES, env.UPSTREAM_URL, publicPaths),
 		credentialCheckPath: env.CREDENTIAL_CHECK_PATH,
 		forwardAuthorization: env.FORWARD_AUTHORIZATION,
 		upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
@@ -175,5 +199,6 @@ export function parseSettings(raw: RawSettings): Settings {
 			...env.TRUSTED_ISSUERS.map((entry) => entry.maxTokenLifetimeSeconds),
 		),
 		adminApiKey: env.ADMIN_API_KEY,
+		originAssertionSecret: env.ORIGIN_ASSERTION_SECRET,
 	};
 }

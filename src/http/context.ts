@@ -1,4 +1,5 @@
 import type { Settings } from "../config/settings";
+import type { OriginAssertionKey } from "../proxy/origin-assertion";
 import type { Revocations } from "../revocation/revocations";
 import type { IssuerKeySet } from "../tokens/issuer-key-sets";
 import type { KeyRing } from "../tokens/key-ring";
@@ -12,6 +13,8 @@ export interface GatewayDependencies {
 	keys: KeyRing;
 	/** Remote key sets of the trusted external issuers, by exact `iss`. */
 	issuerKeySets: ReadonlyMap<string, IssuerKeySet>;
+	/** Signs the assertion every forwarded request carries to the origin. */
+	originAssertionKey: OriginAssertionKey;
 	revocations: Revocations;
 	logger: Logger;
 	/** Milliseconds since the epoch; tests pass a frozen clock. */

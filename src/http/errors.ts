@@ -11,6 +11,9 @@ export type ErrorCode =
 	| "payload_too_large"
 	| "not_found"
 	| "method_not_allowed"
+	// Forwarding: no route serves the path, or its decoded form would fall under another route.
+	| "route_not_found"
+	| "path_ambiguous"
 	// Credentials at login.
 	| "invalid_credentials"
 	// Bearer token problems: all public as `invalid_token`.
@@ -76,6 +79,8 @@ const PUBLIC_ERRORS: Record<ErrorCode, PublicError> = {
 	payload_too_large: { status: 413, error: "payload_too_large" },
 	not_found: { status: 404, error: "not_found" },
 	method_not_allowed: { status: 405, error: "method_not_allowed" },
+	route_not_found: { status: 404, error: "not_found" },
+	path_ambiguous: { status: 400, error: "invalid_request" },
 	invalid_credentials: { status: 401, error: "invalid_credentials" },
 	token_missing: INVALID_TOKEN,
 	token_malformed: INVALID_TOKEN,

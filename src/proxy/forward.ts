@@ -1,9 +1,13 @@
 import type { Context } from "hono";
-import { proxy } from "hono/proxy";
+import type { Route } from "../config/routes";
 import type { GatewayEnv } from "../http/context";
 import { GatewayError } from "../http/errors";
-import { upstreamRequestHeaders } from "./headers";
+import { clientResponseHeaders, upstreamRequestHeaders } from "./headers";
 import { identityHeaders } from "./identity-headers";
+import { ORIGIN_ASSERTION_HEADER, signOriginAssertion } from "./origin-assertion";
+
+/** RFC 9110 gives a body on these no meaning, and the runtime refuses to send one. */
+const BODILESS_METHODS = new Set(["GET", "HEAD"]);
 
 /** The origin URL for a client URL: the upstream's base, then the client's raw path and query. */
 export function upstreamUrlFor(upstream: URL, clientUrl: URL): URL {
@@ -11,33 +15,99 @@ export function upstreamUrlFor(upstream: URL, clientUrl: URL): URL {
 	return new URL(`${upstream.origin}${basePath}${clientUrl.pathname}${clientUrl.search}`);
 }
 
+/** Whether the request opens a WebSocket (RFC 6455 §4.1: a GET with `Upgrade: websocket`). */
+export function isWebSocketUpgrade(request: Request): boolean {
+	const upgrade = request.headers.get("upgrade") ?? "";
+	return (
+		request.method === "GET" &&
+		upgrade.split(",").some((protocol) => protocol.trim().toLowerCase() === "websocket")
+	);
+}
+
 /**
- * Forwards the request to the origin and returns its answer. Redirects are handed back rather
- * than followed, so credentials never travel to another host. The timeout covers the wait for
- * the response headers only; a long download is not cut short.
+ * Forwards the request to the route's origin and returns its answer. Bodies stream both ways
+ * and are never read here. Redirects are handed back rather than followed, so credentials never
+ * travel to another host. The timeout covers the wait for the response headers only; a long
+ * download is not cut short. A WebSocket upgrade is forwarded like any request, and the socket
+ * the origin accepts is handed to the client.
+ *
+ * Hono's proxy helper is not used: it drops `Upgrade`, follows redirects unless told otherwise,
+ * and replaces `Accept-Encoding`, which the origin would notice.
  */
-export async function forwardToUpstream(c: Context<GatewayEnv>): Promise<Response> {
-	const { settings, fetchUpstream } = c.get("deps");
-	const clientUrl = new URL(c.req.url);
+export async function forwardToUpstream(c: Context<GatewayEnv>, route: Route): Promise<Response> {
+	const { settings, originAssertionKey, clock } = c.get("deps");
+	const incoming = c.req.raw;
+	const clientUrl = new URL(incoming.url);
+	const upstreamUrl = upstreamUrlFor(route.upstream, clientUrl);
 	const token = c.get("token");
-	const headers = upstreamRequestHeaders(c.req.raw.headers, {
+	c.set("logFields", {
+		...c.get("logFields"),
+		proxy_route: route.path,
+		upstream: upstreamUrl.host,
+	});
+
+	const assertion = await signOriginAssertion({
+		key: originAssertionKey,
+		issuer: settings.issuer,
+		audience: upstreamUrl.origin,
+		now: clock(),
+		method: incoming.method,
+		upstreamUrl,
+		token,
+	});
+	const headers = upstreamRequestHeaders(incoming.headers, {
 		forwardAuthorization: settings.forwardAuthorization,
 		requestId: c.get("requestId"),
 		clientUrl,
-		identity: token === undefined ? undefined : identityHeaders(token),
+		identity: {
+			...(token === undefined ? {} : identityHeaders(token)),
+			[ORIGIN_ASSERTION_HEADER]: assertion,
+		},
+		webSocketUpgrade: isWebSocketUpgrade(incoming),
 	});
 
 	const abort = new AbortController();
+	const request = new Request(upstreamUrl, {
+		method: incoming.method,
+		headers,
+		// A client may attach a body to a GET or HEAD (if only Content-Length: 0). RFC 9110 gives
+		// it no meaning and the runtime refuses to send one, so it is dropped, not made a 502.
+		body: BODILESS_METHODS.has(incoming.method) ? null : incoming.body,
+		redirect: "manual",
+		signal: abort.signal,
+	});
+	const response = await fetchWithinTimeout(c, request, abort);
+
+	const responseHeaders = clientResponseHeaders(response.headers);
+	if (response.webSocket !== null) {
+		return new Response(null, {
+			status: 101,
+			webSocket: response.webSocket,
+			headers: responseHeaders,
+		});
+	}
+	return new Response(response.body, {
+		status: response.status,
+		statusText: response.statusText,
+		headers: responseHeaders,
+	});
+}
+
+/** Sends the request, giving the origin `UPSTREAM_TIMEOUT_MS` to answer with its headers. */
+async function fetchWithinTimeout(
+	c: Context<GatewayEnv>,
+	request: Request,
+	abort: AbortController,
+): Promise<Response> {
+	const { settings, fetchUpstream } = c.get("deps");
 	const timer = setTimeout(() => abort.abort(), settings.upstreamTimeoutMs);
 	try {
-		return await proxy(upstreamUrlFor(settings.upstreamUrl, clientUrl), {
-			raw: c.req.raw,
-			headers,
-			redirect: "manual",
-			signal: abort.signal,
-			customFetch: fetchUpstream,
-		});
+		return await fetchUpstream(request);
 	} catch (error) {
+		// Only the error's name is logged: messages of fetch errors can quote the URL, and with it
+		// a query that may hold anything the client put there.
+		const name = error instanceof Error ? error.name : typeof error;
+		c.set("logFields", { ...c.get("logFields"), upstream_error: name });
 		if (abort.signal.aborted) {
 			throw new GatewayError("upstream_timeout", "The origin did not answer in time.", {
 				cause: error,

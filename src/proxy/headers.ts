@@ -14,6 +14,24 @@ const HOP_BY_HOP_HEADERS = [
 	"upgrade",
 ];
 
+/**
+ * Headers that some servers and frameworks read to decide which path or method they serve, or who
+ * the client is. The gateway decides on the path and method it sees, so a client must not be able
+ * to have the origin act on others; what the gateway itself knows it sets below.
+ */
+const REQUEST_REWRITING_HEADERS = [
+	"forwarded",
+	"x-real-ip",
+	"x-original-url",
+	"x-rewrite-url",
+	"x-http-method-override",
+	"x-http-method",
+	"x-method-override",
+];
+
+/** Content codings that the runtime's fetch decodes as the response body is read. */
+const DECODED_CODINGS = new Set(["gzip", "br"]);
+
 /** Removes hop-by-hop headers and every header the `Connection` header names. */
 export function stripHopByHopHeaders(headers: Headers): Headers {
 	const stripped = new Headers(headers);
@@ -35,40 +53,67 @@ export interface UpstreamHeaderOptions {
 	requestId: string;
 	/** The URL the client called, for `X-Forwarded-Proto` and `X-Forwarded-Host`. */
 	clientUrl: URL;
-	identity: Record<string, string> | undefined;
+	/** Identity headers and the origin assertion, set last so nothing can override them. */
+	identity: Record<string, string>;
+	/** Keeps `Upgrade: websocket`, which the runtime's fetch needs to open a WebSocket. */
+	webSocketUpgrade: boolean;
 }
 
 /**
- * The headers sent to the origin: the client's, minus hop-by-hop headers and anything in the
- * gateway's identity namespace, plus the verified identity and forwarding headers that the
- * gateway itself vouches for.
+ * The headers sent to the origin: the client's, minus hop-by-hop headers, anything in the
+ * gateway's identity namespace and anything a client could use to misdirect the origin, plus
+ * the verified identity and forwarding headers that the gateway itself vouches for.
  */
 export function upstreamRequestHeaders(incoming: Headers, options: UpstreamHeaderOptions): Headers {
 	const headers = stripHopByHopHeaders(incoming);
 	// Header names iterate in lower case, so this catches every letter case a client might use.
 	for (const name of [...headers.keys()]) {
-		if (name.startsWith(IDENTITY_HEADER_PREFIX)) {
+		if (name.startsWith(IDENTITY_HEADER_PREFIX) || name.startsWith("x-forwarded-")) {
 			headers.delete(name);
 		}
 	}
+	for (const name of REQUEST_REWRITING_HEADERS) {
+		headers.delete(name);
+	}
+	// The target host comes from configuration and the body's framing from the runtime, which
+	// knows the length of what it sends; the client's values describe another connection.
+	headers.delete("host");
+	headers.delete("content-length");
 	if (!options.forwardAuthorization) {
 		headers.delete("authorization");
 	}
 
-	// Forwarding headers describe the real client. Cloudflare sets CF-Connecting-IP itself, so
-	// it is trusted; whatever the client wrote into X-Forwarded-* is dropped.
+	// Cloudflare's edge sets CF-Connecting-IP itself, replacing a value the client sent, so it is
+	// the client address the gateway can vouch for.
 	const clientIp = incoming.get("cf-connecting-ip");
-	if (clientIp === null) {
-		headers.delete("x-forwarded-for");
-	} else {
+	if (clientIp !== null) {
 		headers.set("X-Forwarded-For", clientIp);
 	}
 	headers.set("X-Forwarded-Proto", options.clientUrl.protocol.replace(":", ""));
 	headers.set("X-Forwarded-Host", options.clientUrl.host);
 	headers.set(REQUEST_ID_HEADER, options.requestId);
+	if (options.webSocketUpgrade) {
+		headers.set("Upgrade", "websocket");
+	}
 
-	for (const [name, value] of Object.entries(options.identity ?? {})) {
+	for (const [name, value] of Object.entries(options.identity)) {
 		headers.set(name, value);
+	}
+	return headers;
+}
+
+/**
+ * The origin's response headers as the client receives them: without hop-by-hop headers, and
+ * without `Content-Encoding` and `Content-Length` when the runtime decodes the body on its way
+ * through. A worker never sees the client's own `Accept-Encoding` (the platform replaces it), so
+ * the body leaves decoded and the platform compresses it again as the client accepts.
+ */
+export function clientResponseHeaders(upstream: Headers): Headers {
+	const headers = stripHopByHopHeaders(upstream);
+	const coding = headers.get("content-encoding")?.trim().toLowerCase() ?? "";
+	if (DECODED_CODINGS.has(coding)) {
+		headers.delete("content-encoding");
+		headers.delete("content-length");
 	}
 	return headers;
 }

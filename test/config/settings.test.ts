@@ -9,6 +9,7 @@ const required: RawSettings = {
 	TOKEN_AUDIENCE: "api",
 	SIGNING_KEY: "a-signing-key-that-is-32-bytes-long!",
 	ADMIN_API_KEY: "an-admin-key-that-is-32-characters-long",
+	ORIGIN_ASSERTION_SECRET: "an-origin-assertion-secret-of-32-bytes",
 };
 
 function settingsError(raw: RawSettings): string {
@@ -45,6 +46,27 @@ describe("parseSettings", () => {
 		["PUBLIC_PATHS", { PUBLIC_PATHS: "public/*" }, "PUBLIC_PATHS"],
 		["SIGNING_KEY", { SIGNING_KEY: "short" }, "SIGNING_KEY must be at least 32 bytes"],
 		["ADMIN_API_KEY", { ADMIN_API_KEY: undefined }, "ADMIN_API_KEY is not set"],
+		[
+			"ORIGIN_ASSERTION_SECRET",
+			{ ORIGIN_ASSERTION_SECRET: undefined },
+			"ORIGIN_ASSERTION_SECRET is not set",
+		],
+		[
+			"ORIGIN_ASSERTION_SECRET",
+			{ ORIGIN_ASSERTION_SECRET: "short" },
+			"ORIGIN_ASSERTION_SECRET must be at least 32 bytes",
+		],
+		[
+			"ORIGIN_ASSERTION_SECRET",
+			{ ORIGIN_ASSERTION_SECRET: required.SIGNING_KEY },
+			"ORIGIN_ASSERTION_SECRET must differ from SIGNING_KEY",
+		],
+		[
+			"ORIGIN_ASSERTION_SECRET",
+			{ ORIGIN_ASSERTION_SECRET: required.ADMIN_API_KEY },
+			"ORIGIN_ASSERTION_SECRET must differ from ADMIN_API_KEY",
+		],
+		["ROUTES", { ROUTES: "[{" }, "ROUTES must be a JSON array of routes"],
 	])("names %s when it is missing or malformed", (_name, overrides, message) => {
 		expect(settingsError({ ...required, ...overrides })).toContain(message);
 	});

@@ -7,6 +7,9 @@ import { join } from "node:path";
 export interface LocalStack {
 	gatewayUrl: string;
 	originUrl: string;
+	gatewayPort: number;
+	/** Process id of the start script; wrangler and workerd run below it. */
+	pid: number;
 	/** Everything both processes printed, for asserting what reached the logs. */
 	output: () => string;
 	stop: () => Promise<void>;
@@ -93,6 +96,8 @@ export async function startLocalStack(): Promise<LocalStack> {
 	return {
 		gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
 		originUrl: `http://127.0.0.1:${originPort}`,
+		gatewayPort,
+		pid: child.pid ?? 0,
 		output: () => output,
 		stop,
 	};

@@ -3,19 +3,26 @@ import { parseSettings, type RawSettings, type Settings } from "../../src/config
 import { keyRingFor } from "../../src/dependencies";
 import { createGateway } from "../../src/gateway";
 import type { GatewayDependencies } from "../../src/http/context";
+import { importOriginAssertionKey } from "../../src/proxy/origin-assertion";
 import { RevocationLookupCache } from "../../src/revocation/lookup-cache";
 import { Revocations } from "../../src/revocation/revocations";
 import { type RetryPolicy, RevocationStore } from "../../src/revocation/store";
 import { issuerKeySets } from "../../src/tokens/issuer-key-sets";
 import { type FrozenClock, frozenClock } from "./clock";
 import { type RecordedLog, recordLogs } from "./log-recorder";
-import { type RecordingOrigin, recordingOrigin } from "./recording-origin";
+import {
+	type RecordingOrigin,
+	recordingOrigin,
+	TEST_ORIGIN_ASSERTION_SECRET,
+} from "./recording-origin";
 
 export const ADMIN_KEY = "test-admin-key-that-is-at-least-32-characters";
 export const ORIGIN_URL = "http://origin.test";
 
 export interface TestGateway {
 	request: (path: string, init?: RequestInit) => Promise<Response>;
+	/** Hands the gateway a ready-made request, for shapes `RequestInit` cannot express. */
+	fetch: (request: Request) => Promise<Response>;
 	clock: FrozenClock;
 	origin: RecordingOrigin;
 	logs: RecordedLog;
@@ -48,7 +55,6 @@ export const IMMEDIATE_RETRY: RetryPolicy = {
 export async function testGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
 	const clock = options.clock ?? frozenClock();
 	const logs = recordLogs(clock);
-	const origin = recordingOrigin();
 	const kv = options.kv ?? env.REVOCATIONS;
 	const settings = parseSettings({
 		UPSTREAM_URL: ORIGIN_URL,
@@ -56,8 +62,10 @@ export async function testGateway(options: TestGatewayOptions = {}): Promise<Tes
 		TOKEN_AUDIENCE: "test-api",
 		SIGNING_KEY: "test-signing-key-that-is-at-least-32-bytes-long",
 		ADMIN_API_KEY: ADMIN_KEY,
+		ORIGIN_ASSERTION_SECRET: TEST_ORIGIN_ASSERTION_SECRET,
 		...options.settings,
 	});
+	const origin = recordingOrigin({ now: clock, issuer: settings.issuer });
 	const store = new RevocationStore(kv, logs.logger, IMMEDIATE_RETRY);
 	const cache = new RevocationLookupCache(
 		settings.revocationCacheSeconds * 1000,
@@ -68,6 +76,7 @@ export async function testGateway(options: TestGatewayOptions = {}): Promise<Tes
 		settings,
 		keys: await keyRingFor(settings),
 		issuerKeySets: issuerKeySets(settings.trustedIssuers, options.fetchKeySet),
+		originAssertionKey: await importOriginAssertionKey(settings.originAssertionSecret),
 		revocations: new Revocations(store, settings, logs.logger, clock, cache),
 		logger: logs.logger,
 		clock,
@@ -76,6 +85,7 @@ export async function testGateway(options: TestGatewayOptions = {}): Promise<Tes
 	const app = createGateway(deps);
 	return {
 		request: async (path, init) => app.request(`https://gateway.test${path}`, init),
+		fetch: async (request) => app.fetch(request),
 		clock,
 		origin,
 		logs,

@@ -1,3 +1,3 @@
-import { originApp } from "./app";
+import { createOriginApp } from "./app";
 
-export default originApp;
+export default createOriginApp();

@@ -1,32 +1,24 @@
 import { Hono } from "hono";
 import { errorResponse } from "../error-response";
-import { readForwardedIdentity } from "../forwarded-identity";
+import type { OriginEnv } from "../origin-env";
 
-/** Echoes the identity the gateway forwarded, so a developer can see what the origin receives. */
-export const whoamiRoute = new Hono().get("/api/whoami", (context) => {
-	const result = readForwardedIdentity(context.req.raw.headers);
-	switch (result.kind) {
-		case "anonymous":
-			return errorResponse(
-				context,
-				401,
-				"unauthenticated",
-				"no identity was forwarded by the gateway",
-			);
-		case "malformed":
-			return errorResponse(context, 400, "invalid_request", result.description);
-		case "identified": {
-			const { identity } = result;
-			return context.json(
-				{
-					sub: identity.subject,
-					sid: identity.sessionId,
-					jti: identity.tokenId,
-					expires_at: identity.expiresAt,
-					claims: identity.claims,
-				},
-				200,
-			);
-		}
+/**
+ * Answers the identity the gateway vouched for in its assertion, so a developer can see what the
+ * origin receives. A request that came through the gateway without a token is anonymous here.
+ */
+export const whoamiRoute = new Hono<OriginEnv>().get("/api/whoami", (context) => {
+	const assertion = context.get("gatewayAssertion");
+	if (assertion.subject === null) {
+		return errorResponse(context, 401, "unauthenticated", "the gateway forwarded no identity");
 	}
+	return context.json(
+		{
+			sub: assertion.subject,
+			sid: assertion.sessionId,
+			jti: assertion.tokenId,
+			expires_at: assertion.tokenClaims?.exp ?? null,
+			claims: assertion.tokenClaims,
+		},
+		200,
+	);
 });

@@ -1,0 +1,85 @@
+import { base64url, calculateJwkThumbprint, SignJWT } from "jose";
+import type { VerifiedToken } from "../tokens/verify";
+
+/** Request header that carries the assertion; it lies in the gateway's identity namespace. */
+export const ORIGIN_ASSERTION_HEADER = "X-Gateway-Auth-Assertion";
+
+/** `typ` of the assertion, so that it can never be mistaken for an access token (RFC 8725). */
+export const ORIGIN_ASSERTION_TYPE = "gateway-assertion+jwt";
+
+/** How long an assertion is valid, in seconds: long enough for clock skew, short for replay. */
+export const ORIGIN_ASSERTION_LIFETIME_SECONDS = 60;
+
+/**
+ * The key that signs assertions. It is the `ORIGIN_ASSERTION_SECRET`, which the origin shares,
+ * never the token signing key: whoever verifies an HMAC can also sign with it, and the origin
+ * must not be able to mint access tokens.
+ */
+export interface OriginAssertionKey {
+	algorithm: "HS256";
+	/** RFC 7638 thumbprint, sent as `kid` so an origin can tell keys apart while rotating. */
+	keyId: string;
+	secret: Uint8Array;
+}
+
+/** Imports the assertion key from its secret (validated to be at least 32 bytes). */
+export async function importOriginAssertionKey(secret: string): Promise<OriginAssertionKey> {
+	const bytes = new TextEncoder().encode(secret);
+	const keyId = await calculateJwkThumbprint({ kty: "oct", k: base64url.encode(bytes) });
+	return { algorithm: "HS256", keyId, secret: bytes };
+}
+
+/**
+ * Binds an assertion to one request: base64url (no padding) of the SHA-256 of the method, one
+ * space, and the path and query as the origin receives them (`URL.pathname + URL.search`).
+ */
+export async function requestBinding(method: string, url: URL): Promise<string> {
+	const text = `${method} ${url.pathname}${url.search}`;
+	const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+	return base64url.encode(new Uint8Array(digest));
+}
+
+export interface OriginAssertionInput {
+	key: OriginAssertionKey;
+	/** `iss`: the gateway's issuer name. */
+	issuer: string;
+	/** `aud`: the origin of the upstream the request goes to, e.g. `https://api.internal`. */
+	audience: string;
+	/** Milliseconds since the epoch. */
+	now: number;
+	method: string;
+	/** The URL the request is sent to. */
+	upstreamUrl: URL;
+	/** The verified token, or undefined for a request forwarded anonymously. */
+	token: VerifiedToken | undefined;
+}
+
+/**
+ * Signs the short-lived assertion that lets the origin check a request came through the
+ * gateway, and for whom. Anonymous requests get one too, without `sub`, so the origin can tell
+ * "came through the gateway without a token" from "did not come through the gateway".
+ */
+export async function signOriginAssertion(input: OriginAssertionInput): Promise<string> {
+	const { key, token } = input;
+	const issuedAt = Math.floor(input.now / 1000);
+	const identity =
+		token === undefined
+			? {}
+			: {
+					sub: token.claims.sub,
+					sid: token.sessionId,
+					token_id: token.tokenId,
+					token_claims: token.claims,
+				};
+	return new SignJWT({
+		...identity,
+		request_sha256: await requestBinding(input.method, input.upstreamUrl),
+	})
+		.setProtectedHeader({ alg: key.algorithm, kid: key.keyId, typ: ORIGIN_ASSERTION_TYPE })
+		.setIssuer(input.issuer)
+		.setAudience(input.audience)
+		.setIssuedAt(issuedAt)
+		.setExpirationTime(issuedAt + ORIGIN_ASSERTION_LIFETIME_SECONDS)
+		.setJti(crypto.randomUUID())
+		.sign(key.secret);
+}

@@ -1,0 +1,160 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { bearer, logIn, testGateway } from "../support/gateway";
+
+afterEach(() => {
+	vi.useRealTimers();
+});
+
+describe("what the origin answers", () => {
+	it("hands a redirect to another host back to the client instead of following it", async () => {
+		const gateway = await testGateway();
+		const token = await logIn(gateway);
+		gateway.origin.answerWith(
+			() =>
+				new Response(null, {
+					status: 302,
+					headers: { Location: "https://elsewhere.example/collect" },
+				}),
+		);
+
+		const response = await gateway.request("/api/moved", { headers: bearer(token) });
+		expect(response.status).toBe(302);
+		expect(response.headers.get("Location")).toBe("https://elsewhere.example/collect");
+		expect(gateway.origin.proxied()).toHaveLength(1);
+		expect(gateway.origin.proxied()[0]?.redirect).toBe("manual");
+	});
+
+	it("removes hop-by-hop headers and those Connection names from the response", async () => {
+		const gateway = await testGateway();
+		const token = await logIn(gateway);
+		gateway.origin.answerWith(
+			() =>
+				new Response("body", {
+					headers: {
+						Connection: "x-origin-hop, close",
+						"X-Origin-Hop": "1",
+						"Keep-Alive": "timeout=5",
+						"Proxy-Authenticate": "Basic",
+						Trailer: "Expires",
+						Upgrade: "h2c",
+						"Set-Cookie": "session=1",
+						"X-Kept": "yes",
+					},
+				}),
+		);
+
+		const response = await gateway.request("/api/anything", { headers: bearer(token) });
+		expect([...response.headers.keys()].sort()).toEqual([
+			"content-type",
+			"set-cookie",
+			"x-kept",
+			"x-request-id",
+		]);
+		expect(await response.text()).toBe("body");
+	});
+
+	it("drops Content-Encoding and Content-Length only for codings the runtime decodes", async () => {
+		const gateway = await testGateway();
+		const token = await logIn(gateway);
+		const answer = (coding: string) => () =>
+			new Response("x", { headers: { "Content-Encoding": coding, "Content-Length": "1" } });
+
+		gateway.origin.answerWith(answer("gzip"));
+		const decoded = await gateway.request("/api/a", { headers: bearer(token) });
+		expect(decoded.headers.get("Content-Encoding")).toBeNull();
+		expect(decoded.headers.get("Content-Length")).toBeNull();
+
+		gateway.origin.answerWith(answer("zstd"));
+		const untouched = await gateway.request("/api/a", { headers: bearer(token) });
+		expect(untouched.headers.get("Content-Encoding")).toBe("zstd");
+	});
+
+	it("passes the origin's own errors through unchanged", async () => {
+		const gateway = await testGateway();
+		const token = await logIn(gateway);
+		gateway.origin.answerWith(
+			() =>
+				new Response("origin is sad", {
+					status: 503,
+					statusText: "Busy",
+					headers: { "Retry-After": "7", "Content-Type": "text/plain" },
+				}),
+		);
+
+		const response = await gateway.request("/api/anything", { headers: bearer(token) });
+		expect(response.status).toBe(503);
+		expect(response.statusText).toBe("Busy");
+		expect(response.headers.get("Retry-After")).toBe("7");
+		expect(await response.text()).toBe("origin is sad");
+	});
+
+	it("answers 502 upstream_unavailable as JSON when the origin is down, and logs it", async () => {
+		const gateway = await testGateway();
+		const token = await logIn(gateway);
+		gateway.origin.goDown();
+
+		const response = await gateway.request("/api/whoami?secret=in-query", {
+			headers: bearer(token),
+		});
+		expect(response.status).toBe(502);
+		expect(response.headers.get("Content-Type")).toContain("application/json");
+		const body = (await response.json()) as Record<string, string>;
+		expect(body).toEqual({
+			error: "upstream_unavailable",
+			error_description: "The origin could not be reached.",
+		});
+		expect(gateway.logs.entries().at(-1)).toMatchObject({
+			event: "request",
+			status: 502,
+			outcome: "upstream_unavailable",
+			upstream: "origin.test",
+			upstream_error: "TypeError",
+		});
+		expect(gateway.logs.text()).not.toContain("in-query");
+	});
+
+	it("answers 504 upstream_timeout once UPSTREAM_TIMEOUT_MS passes without an answer", async () => {
+		vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+		const gateway = await testGateway({ settings: { UPSTREAM_TIMEOUT_MS: "3000" } });
+		const arrived = gateway.origin.hang();
+
+		let settled = false;
+		const pending = gateway.request("/public/slow").finally(() => {
+			settled = true;
+		});
+		await arrived;
+		await vi.advanceTimersByTimeAsync(2999);
+		expect(settled).toBe(false);
+		await vi.advanceTimersByTimeAsync(1);
+
+		const response = await pending;
+		expect(response.status).toBe(504);
+		expect(await response.json()).toMatchObject({ error: "upstream_timeout" });
+		expect(gateway.logs.entries().at(-1)).toMatchObject({ outcome: "upstream_timeout" });
+	});
+
+	it("lets a slow body stream on after the headers arrived in time", async () => {
+		vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+		const gateway = await testGateway({ settings: { UPSTREAM_TIMEOUT_MS: "3000" } });
+		let finish = (_text: string) => {};
+		gateway.origin.answerWith(
+			() =>
+				new Response(
+					new ReadableStream<Uint8Array>({
+						start(controller) {
+							controller.enqueue(new TextEncoder().encode("early "));
+							finish = (text) => {
+								controller.enqueue(new TextEncoder().encode(text));
+								controller.close();
+							};
+						},
+					}),
+				),
+		);
+
+		const response = await gateway.request("/public/slow-body");
+		await vi.advanceTimersByTimeAsync(10_000);
+		finish("late");
+		expect(await response.text()).toBe("early late");
+	});
+});
