@@ -2,7 +2,6 @@ import {
 	calculateJwkThumbprint,
 	decodeJwt,
 	decodeProtectedHeader,
-	errors,
 	type JWTPayload,
 	type JWTVerifyOptions,
 	type JWTVerifyResult,
@@ -10,16 +9,18 @@ import {
 	type ProtectedHeaderParameters,
 } from "jose";
 import type { Settings } from "../config/settings";
-import { type ErrorCode, GatewayError } from "../http/errors";
+import { GatewayError } from "../http/errors";
 import { MAX_TOKEN_BYTES } from "./bearer";
+import { type AccessTokenClaims, checkClaims, invalidClaim } from "./claims";
 import type { IssuerKeySet } from "./issuer-key-sets";
+import { codeForJoseError } from "./jose-error-codes";
 import type { VerificationKey } from "./key-material";
 import type { KeyRing } from "./key-ring";
 import { tokenIdOf } from "./token-id";
 
 /** A token whose signature and claims passed; revocation has not been checked yet. */
 export interface VerifiedToken {
-	claims: JWTPayload & { sub: string; exp: number };
+	claims: AccessTokenClaims;
 	/** `jti`, or the derived id for tokens without one. */
 	tokenId: string;
 	sessionId: string | undefined;
@@ -202,89 +203,4 @@ function selectKey(header: ProtectedHeaderParameters, keys: KeyRing): Verificati
 		throw new GatewayError("token_unknown_key", "The token names a key the gateway does not have.");
 	}
 	return key;
-}
-
-/** Checks what jose leaves to the caller: types, finiteness, and the lifetime bound. */
-function checkClaims(
-	payload: JWTPayload,
-	settings: Settings,
-	now: number,
-	maxLifetimeSeconds: number,
-): VerifiedToken["claims"] {
-	const { sub, exp, iat, jti, sid } = payload;
-	if (typeof sub !== "string" || sub === "") {
-		throw invalidClaim("sub must be a non-empty string.");
-	}
-	// JSON numbers such as 1e400 parse to Infinity, which every comparison would wave through.
-	if (typeof exp !== "number" || !Number.isFinite(exp)) {
-		throw invalidClaim("exp must be a finite number.");
-	}
-	if (iat !== undefined && !Number.isFinite(iat)) {
-		throw invalidClaim("iat must be a finite number.");
-	}
-	if (iat !== undefined && iat > now / 1000 + settings.clockToleranceSeconds) {
-		throw invalidClaim("iat lies in the future.");
-	}
-	if (jti !== undefined && (typeof jti !== "string" || jti === "")) {
-		throw invalidClaim("jti must be a non-empty string.");
-	}
-	if (sid !== undefined && (typeof sid !== "string" || sid === "")) {
-		throw invalidClaim("sid must be a non-empty string.");
-	}
-
-	// User and session cut-offs live only as long as the longest lifetime the gateway accepts,
-	// so a longer-lived token could outlive its own revocation; it is refused instead.
-	const issuedAt = iat ?? now / 1000;
-	if (exp - issuedAt > maxLifetimeSeconds) {
-		throw new GatewayError(
-			"token_lifetime_exceeded",
-			"The access token lives longer than the gateway accepts.",
-		);
-	}
-	return { ...payload, sub, exp };
-}
-
-function invalidClaim(description: string): GatewayError {
-	return new GatewayError("token_claim_invalid", description);
-}
-
-function codeForJoseError(error: unknown): ErrorCode {
-	if (error instanceof errors.JWTExpired) {
-		return "token_expired";
-	}
-	if (error instanceof errors.JWTClaimValidationFailed) {
-		switch (error.claim) {
-			case "nbf":
-				return error.reason === "check_failed" ? "token_not_yet_valid" : "token_claim_invalid";
-			case "iss":
-				return "token_wrong_issuer";
-			case "aud":
-				return "token_wrong_audience";
-			default:
-				return "token_claim_invalid";
-		}
-	}
-	if (error instanceof errors.JOSEAlgNotAllowed) {
-		return "token_algorithm_rejected";
-	}
-	if (error instanceof errors.JWSSignatureVerificationFailed) {
-		return "token_bad_signature";
-	}
-	if (
-		error instanceof errors.JWKSNoMatchingKey ||
-		error instanceof errors.JWKSMultipleMatchingKeys
-	) {
-		return "token_unknown_key";
-	}
-	// A key set that times out, is not valid JSON, or cannot be fetched at all is the issuer's
-	// outage, not the client's fault: 503, so that the client retries instead of logging out.
-	if (
-		error instanceof errors.JWKSTimeout ||
-		error instanceof errors.JWKSInvalid ||
-		!(error instanceof errors.JOSEError) ||
-		error.code === "ERR_JOSE_GENERIC"
-	) {
-		return "issuer_keys_unavailable";
-	}
-	return "token_malformed";
 }
