@@ -1,5 +1,7 @@
 // `npm run keys -- <ALGORITHM> [--secret-only]`: generates a signing key for the gateway and
 // prints what goes where. ALGORITHM is ES256 (default), EdDSA, RS256 or HS256.
+// `npm run -s keys -- --jwk-of-secret < file`: prints the JWK of an HS256 secret already in use
+// (read from standard input, never from the command line), for PREVIOUS_VERIFICATION_KEYS.
 //
 // SIGNING_KEY is printed as a one-line private JWK (HS256: a random secret), which fits both
 // `.dev.vars` and `wrangler secret put`. Its `kid` is the RFC 7638 thumbprint, as the gateway
@@ -14,6 +16,27 @@ const ALGORITHMS = ["ES256", "EdDSA", "RS256", "HS256"];
 const HMAC_SECRET_BYTES = 48;
 
 const args = process.argv.slice(2);
+
+/** The `oct` JWK, with its kid, of an HS256 secret: the gateway keys HMAC with its UTF-8 bytes. */
+async function octJwkOf(secret) {
+	const octJwk = { kty: "oct", k: base64url.encode(new TextEncoder().encode(secret)) };
+	return { ...octJwk, kid: await calculateJwkThumbprint(octJwk), alg: "HS256" };
+}
+
+if (args.includes("--jwk-of-secret")) {
+	let secret = "";
+	for await (const chunk of process.stdin) {
+		secret += chunk;
+	}
+	// A trailing newline from `echo` or a file is not part of the secret as wrangler stores it.
+	secret = secret.replace(/\r?\n$/, "");
+	if (new TextEncoder().encode(secret).byteLength < 32) {
+		console.error("keys: an HS256 secret has at least 32 bytes; pipe it on standard input");
+		process.exit(2);
+	}
+	console.log(JSON.stringify(await octJwkOf(secret)));
+	process.exit(0);
+}
 const secretOnly = args.includes("--secret-only");
 const algorithm = args.find((argument) => !argument.startsWith("--")) ?? "ES256";
 if (!ALGORITHMS.includes(algorithm)) {
@@ -25,11 +48,7 @@ if (!ALGORITHMS.includes(algorithm)) {
 async function generate() {
 	if (algorithm === "HS256") {
 		const secret = base64url.encode(crypto.getRandomValues(new Uint8Array(HMAC_SECRET_BYTES)));
-		// The gateway uses the secret's UTF-8 bytes as the HMAC key, so the JWK's `k` is those
-		// bytes in base64url, not the decoded secret.
-		const octJwk = { kty: "oct", k: base64url.encode(new TextEncoder().encode(secret)) };
-		const kid = await calculateJwkThumbprint(octJwk);
-		return { signingKey: secret, keepJwk: { ...octJwk, kid, alg: algorithm } };
+		return { signingKey: secret, keepJwk: await octJwkOf(secret) };
 	}
 	const { privateKey, publicKey } = await generateKeyPair(algorithm, { extractable: true });
 	const publicJwk = await exportJWK(publicKey);

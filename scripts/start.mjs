@@ -293,6 +293,8 @@ async function main() {
 			// the same directory lets a test that uses a temporary PERSIST_DIR leave nothing behind.
 			"--persist-to",
 			path.join(persistDirectory, "example-origin"),
+			"--var",
+			`ASSERTION_AUDIENCE:${originUrl}`,
 		],
 		{ ORIGIN_ASSERTION_SECRET: originAssertionSecret },
 	);

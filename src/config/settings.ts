@@ -108,7 +108,11 @@ const settingsSchema = z.object({
 		.string()
 		.refine(isPublicPathList, "must be a comma-separated list of paths starting with /")
 		.default("/public/*"),
-	CREDENTIAL_CHECK_PATH: z.string().startsWith("/", "must start with /").default("/auth/verify"),
+	// One leading slash and no backslash: `//host/x` would read as another host.
+	CREDENTIAL_CHECK_PATH: z
+		.string()
+		.regex(/^\/(?![/\\])[^\\\s?#]*$/, "must be a path starting with a single /")
+		.default("/auth/verify"),
 	FORWARD_AUTHORIZATION: booleanSetting(false),
 	UPSTREAM_TIMEOUT_MS: integerSetting(100, 300_000, 10_000),
 	REVOCATION_READ_FAILURE: z.enum(["closed", "open"]).default("closed"),

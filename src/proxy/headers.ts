@@ -27,7 +27,28 @@ const REQUEST_REWRITING_HEADERS = [
 	"x-http-method-override",
 	"x-http-method",
 	"x-method-override",
+	"x-original-method",
+	"true-client-ip",
+	"x-client-ip",
 ];
+
+/**
+ * A header name as CGI-style servers read it: `_` and `-` both become the same variable name
+ * (`HTTP_X_GATEWAY_AUTH_SUBJECT`), so `X_Gateway_Auth_Subject` must be treated as the real one.
+ */
+function canonicalName(name: string): string {
+	return name.toLowerCase().replaceAll("_", "-");
+}
+
+/** Whether a client-sent header could pose as one the gateway sets or vouches for. */
+function isReservedHeader(name: string): boolean {
+	const canonical = canonicalName(name);
+	return (
+		canonical.startsWith(IDENTITY_HEADER_PREFIX) ||
+		canonical.startsWith("x-forwarded-") ||
+		REQUEST_REWRITING_HEADERS.includes(canonical)
+	);
+}
 
 /** Content codings that the runtime's fetch decodes as the response body is read. */
 const DECODED_CODINGS = new Set(["gzip", "br"]);
@@ -66,14 +87,12 @@ export interface UpstreamHeaderOptions {
  */
 export function upstreamRequestHeaders(incoming: Headers, options: UpstreamHeaderOptions): Headers {
 	const headers = stripHopByHopHeaders(incoming);
-	// Header names iterate in lower case, so this catches every letter case a client might use.
+	// Header names iterate in lower case, and underscores are read as dashes, so this catches
+	// every spelling under which an origin might take a header for one the gateway sets.
 	for (const name of [...headers.keys()]) {
-		if (name.startsWith(IDENTITY_HEADER_PREFIX) || name.startsWith("x-forwarded-")) {
+		if (isReservedHeader(name)) {
 			headers.delete(name);
 		}
-	}
-	for (const name of REQUEST_REWRITING_HEADERS) {
-		headers.delete(name);
 	}
 	// The target host comes from configuration and the body's framing from the runtime, which
 	// knows the length of what it sends; the client's values describe another connection.

@@ -10,9 +10,12 @@ export const IDENTITY_HEADER_PREFIX = "x-gateway-auth-";
 /**
  * The identity the origin receives. Text values are percent-encoded (`encodeURIComponent`),
  * since header values must be ASCII and a `sub` may not be; the claims travel as base64url JSON.
+ * The issuer comes along because a subject is unique only within it: with trusted external
+ * issuers, two different users may share a `sub`.
  */
 export function identityHeaders(token: VerifiedToken): Record<string, string> {
 	const headers: Record<string, string> = {
+		"X-Gateway-Auth-Issuer": encodeURIComponent(token.claims.iss ?? ""),
 		"X-Gateway-Auth-Subject": encodeURIComponent(token.claims.sub),
 		"X-Gateway-Auth-Token-Id": encodeURIComponent(token.tokenId),
 		"X-Gateway-Auth-Expires-At": String(token.claims.exp),

@@ -1,36 +1,52 @@
 import { matchRoute, type Route } from "../config/routes";
 import { GatewayError } from "../http/errors";
 
-// Percent-encoded slash, backslash and dot: what an origin that decodes before routing would
-// turn into path separators and dot segments.
-const ENCODED_SEPARATOR = /%(2f|5c|2e)/gi;
+const ANY_ESCAPE = /%[0-9a-f]{2}/gi;
+const DOT_SEGMENT = /(^|\/)\.{1,2}(\/|$)/;
 
 /**
- * The path as a lenient origin might route it: separators and dots decoded, repeated slashes
- * merged, dot segments resolved.
+ * Every escape decoded once, byte by byte, as an origin that decodes before routing reads the
+ * path; backslashes read as slashes, as some servers do.
  */
-function leniently(path: string): string {
-	const decoded = path
-		.replace(ENCODED_SEPARATOR, (escaped) => decodeURIComponent(escaped))
-		.replace(/[/\\]{2,}/g, "/");
-	return new URL(decoded, "http://path.invalid").pathname;
+function decodedOnce(path: string): string {
+	return path
+		.replace(ANY_ESCAPE, (escaped) => String.fromCharCode(Number.parseInt(escaped.slice(1), 16)))
+		.replaceAll("\\", "/");
+}
+
+/**
+ * The readings under which common origins might route a path: escapes decoded, repeated
+ * slashes merged, `;` parameters dropped, dot segments resolved, a trailing slash ignored,
+ * letter case ignored.
+ */
+function lenientReadings(decoded: string): string[] {
+	const merged = decoded.replace(/\/{2,}/g, "/").replace(/;[^/]*/g, "");
+	const resolved = new URL(merged, "http://path.invalid").pathname;
+	const trimmed = resolved.length > 1 ? resolved.replace(/\/+$/, "") : resolved;
+	return [resolved, trimmed, trimmed.toLowerCase()];
 }
 
 /**
  * The route for a request path (as normalised by the URL parser). Throws `route_not_found` when
  * no route matches.
  *
- * The path is forwarded exactly as received, `%2F` included. An origin that decodes `%2F` or
- * merges `//` before routing would then serve another path than the one the gateway checked, so
- * `/public/..%2Fadmin` could reach a protected route without a token. A path whose lenient
- * reading falls under another route is refused instead; one that stays on its route passes.
+ * The path is forwarded exactly as received. An origin that decodes escapes, merges `//`, drops
+ * `;params`, ignores a trailing slash or letter case before routing would then serve another
+ * path than the one the gateway checked, so `/%61pi/x` or `/public/..%2Fadmin` could reach a
+ * protected route without a token. A path with any reading under another route is refused
+ * instead, and so is one whose escapes hide dot segments, which could climb out of an
+ * upstream's base path.
  */
 export function resolveRoute(path: string, routes: readonly Route[]): Route {
 	const route = matchRoute(path, routes);
 	if (route === undefined) {
 		throw new GatewayError("route_not_found", "No route of the gateway serves this path.");
 	}
-	if (matchRoute(leniently(path), routes) !== route) {
+	const decoded = decodedOnce(path);
+	const ambiguous =
+		DOT_SEGMENT.test(decoded) ||
+		lenientReadings(decoded).some((reading) => matchRoute(reading, routes) !== route);
+	if (ambiguous) {
 		throw new GatewayError(
 			"path_ambiguous",
 			"The path reads differently once its escapes are decoded; send it unambiguously.",

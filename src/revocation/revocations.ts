@@ -147,7 +147,7 @@ export class Revocations {
 			}
 			throw error;
 		}
-		const revokedBy = findRevocation(token, keys, entries);
+		const revokedBy = findRevocation(token, keys, entries, this.settings.clockToleranceSeconds);
 		if (revokedBy !== undefined) {
 			throw new GatewayError("token_revoked", `The token is revoked (by ${revokedBy}).`);
 		}
@@ -184,13 +184,20 @@ export class Revocations {
 				// Revoking a signing key is an emergency switch: whoever holds the key can mint new
 				// tokens, so the entry stays until an admin reinstates the key.
 				return null;
-			case "token":
+			case "token": {
+				// No accepted token expires later than this, so a larger `exp` (say 1e308, which
+				// KV would refuse as a TTL) needs no longer an entry.
+				const latest = latestExpiryOfTokensIssuedBy(
+					now,
+					longestTokenLifetimeSeconds,
+					clockToleranceSeconds,
+				);
 				return revocationEntryTtl(
-					request.expiresAt ??
-						latestExpiryOfTokensIssuedBy(now, longestTokenLifetimeSeconds, clockToleranceSeconds),
+					Math.min(request.expiresAt ?? latest, latest),
 					clockToleranceSeconds,
 					now,
 				);
+			}
 			case "user":
 			case "session":
 				return revocationEntryTtl(

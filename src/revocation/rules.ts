@@ -25,11 +25,17 @@ export function revocationKeysFor(token: VerifiedToken): Map<RevocationKind, str
  * it. A whole-second `iat` therefore counts as issued at the start of its second, which refuses
  * every token of that second issued before the cut-off. A token without `iat` cannot show that
  * it came later, so any cut-off covers it.
+ *
+ * An external issuer's clock may run ahead of the gateway's by up to the clock tolerance, so
+ * its `iat` can claim a later time than the token was really issued at; its tokens are covered
+ * up to `skewSeconds` past the cut-off. The gateway's own `iat` comes from its own clock and is
+ * compared exactly, so a token it mints after a revocation works at once.
  */
 export function findRevocation(
 	token: VerifiedToken,
 	keys: ReadonlyMap<RevocationKind, string>,
 	entries: ReadonlyMap<string, string | null>,
+	skewSeconds: number,
 ): RevocationKind | undefined {
 	for (const [kind, key] of keys) {
 		const value = entries.get(key);
@@ -40,7 +46,7 @@ export function findRevocation(
 			return kind;
 		}
 		const issuedAt = token.claims.iat;
-		const cutoffSeconds = Number(value) / 1000;
+		const cutoffSeconds = Number(value) / 1000 + (token.issuerName === undefined ? 0 : skewSeconds);
 		// An unreadable cut-off is treated as covering the token: refusing is the safe error.
 		if (issuedAt === undefined || !(issuedAt > cutoffSeconds)) {
 			return kind;

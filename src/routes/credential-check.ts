@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { GatewayDependencies } from "../http/context";
 import { GatewayError } from "../http/errors";
 import { readBoundedText } from "../http/json-body";
+import { upstreamUrlFor } from "../proxy/forward";
 
 /** Largest credential-check answer read from the origin, in bytes. */
 const MAX_ANSWER_BYTES = 16 * 1024;
@@ -22,7 +23,12 @@ export async function checkCredentials(
 	credentials: { username: string; password: string },
 ): Promise<VerifiedIdentity> {
 	const { settings, fetchUpstream } = deps;
-	const url = new URL(settings.credentialCheckPath, settings.upstreamUrl);
+	// Appended to the upstream's base path (not resolved against it), so it stays on that host
+	// and under that path, as the settings promise.
+	const url = upstreamUrlFor(
+		settings.upstreamUrl,
+		new URL(settings.credentialCheckPath, "http://x"),
+	);
 	const request = new Request(url, {
 		method: "POST",
 		headers: { "Content-Type": "application/json", Accept: "application/json" },

@@ -1,11 +1,19 @@
 import type { JWTPayload } from "jose";
 import type { Settings } from "../config/settings";
 import { GatewayError } from "../http/errors";
+import { isValidRevocationId } from "../revocation/keys";
 
-/** Verified claims with the two the gateway relies on made certain. */
-export type AccessTokenClaims = JWTPayload & { sub: string; exp: number };
+/** Verified claims with the ones the gateway relies on made certain. */
+export type AccessTokenClaims = JWTPayload & { sub: string; exp: number; iat: number };
 
-/** Checks what jose leaves to the caller: types, finiteness, and the lifetime bound. */
+/**
+ * Checks what jose leaves to the caller: presence, types, finiteness, bounds.
+ *
+ * `iat` is required (as RFC 9068 requires it of access tokens): without it a token's age
+ * cannot be bounded, so it could be accepted after every revocation that covered it has
+ * lapsed from KV. `sub`, `jti` and `sid` become parts of KV keys, so they obey the same
+ * length limit as revocation ids; a longer one would make the revocation check unreadable.
+ */
 export function checkClaims(
 	payload: JWTPayload,
 	settings: Settings,
@@ -13,36 +21,35 @@ export function checkClaims(
 	maxLifetimeSeconds: number,
 ): AccessTokenClaims {
 	const { sub, exp, iat, jti, sid } = payload;
-	if (typeof sub !== "string" || sub === "") {
-		throw invalidClaim("sub must be a non-empty string.");
+	if (typeof sub !== "string" || !isValidRevocationId(sub)) {
+		throw invalidClaim("sub must be a string of 1 to 256 bytes.");
 	}
 	// JSON numbers such as 1e400 parse to Infinity, which every comparison would wave through.
 	if (typeof exp !== "number" || !Number.isFinite(exp)) {
 		throw invalidClaim("exp must be a finite number.");
 	}
-	if (iat !== undefined && !Number.isFinite(iat)) {
-		throw invalidClaim("iat must be a finite number.");
+	if (typeof iat !== "number" || !Number.isFinite(iat)) {
+		throw invalidClaim("iat must be present and a finite number.");
 	}
-	if (iat !== undefined && iat > now / 1000 + settings.clockToleranceSeconds) {
+	if (iat > now / 1000 + settings.clockToleranceSeconds) {
 		throw invalidClaim("iat lies in the future.");
 	}
-	if (jti !== undefined && (typeof jti !== "string" || jti === "")) {
-		throw invalidClaim("jti must be a non-empty string.");
+	if (jti !== undefined && (typeof jti !== "string" || !isValidRevocationId(jti))) {
+		throw invalidClaim("jti must be a string of 1 to 256 bytes.");
 	}
-	if (sid !== undefined && (typeof sid !== "string" || sid === "")) {
-		throw invalidClaim("sid must be a non-empty string.");
+	if (sid !== undefined && (typeof sid !== "string" || !isValidRevocationId(sid))) {
+		throw invalidClaim("sid must be a string of 1 to 256 bytes.");
 	}
 
 	// User and session cut-offs live only as long as the longest lifetime the gateway accepts,
 	// so a longer-lived token could outlive its own revocation; it is refused instead.
-	const issuedAt = iat ?? now / 1000;
-	if (exp - issuedAt > maxLifetimeSeconds) {
+	if (exp - iat > maxLifetimeSeconds) {
 		throw new GatewayError(
 			"token_lifetime_exceeded",
 			"The access token lives longer than the gateway accepts.",
 		);
 	}
-	return { ...payload, sub, exp };
+	return { ...payload, sub, exp, iat };
 }
 
 export function invalidClaim(description: string): GatewayError {

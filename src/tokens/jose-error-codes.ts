@@ -1,8 +1,11 @@
 import { errors } from "jose";
-import type { ErrorCode } from "../http/errors";
+import { type ErrorCode, GatewayError } from "../http/errors";
 
 /** The gateway's code for an error jose raised while verifying a token. */
 export function codeForJoseError(error: unknown): ErrorCode {
+	if (error instanceof GatewayError) {
+		return error.code;
+	}
 	if (error instanceof errors.JWTExpired) {
 		return "token_expired";
 	}

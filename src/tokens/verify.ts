@@ -106,8 +106,13 @@ async function verifyExternalToken(
 	options: VerifyOptions,
 ): Promise<VerifiedToken> {
 	const { settings, now } = options;
-	const { issuer, keys } = external;
-	const { payload } = await verifyJws((checks) => jwtVerify(token, keys, checks), {
+	const { issuer } = external;
+	// An external key is identified by the `kid` among the issuer's published keys; without one,
+	// the verifying key could not be named, and a revoked key could not be told apart.
+	if (typeof header.kid !== "string") {
+		throw new GatewayError("token_unknown_key", "External tokens must name their key (kid).");
+	}
+	const { payload } = await verifyJws((checks) => jwtVerify(token, external.resolveKey, checks), {
 		algorithms: issuer.algorithms,
 		issuer: issuer.issuer,
 		audience: issuer.audience,
@@ -115,14 +120,18 @@ async function verifyExternalToken(
 		settings,
 	});
 	const claims = checkClaims(payload, settings, now, issuer.maxTokenLifetimeSeconds);
-	// The key id comes from the fetched key set, not from the token: the thumbprint of the key
-	// that carries the token's kid, which is unique across issuers.
-	const jwk = keys.jwks()?.keys.find((candidate) => candidate.kid === header.kid);
+	// The key id comes from the fetched key set, not from the token: the RFC 7638 thumbprint of
+	// the one key with the token's kid that fits its algorithm, which is the key that verified
+	// it, and unique across issuers. Several such keys make the key ambiguous: refused.
+	const jwk = external.keyFor(header.kid, header.alg ?? "");
+	if (jwk === undefined) {
+		throw new GatewayError("token_unknown_key", "The token's kid names no single key.");
+	}
 	return {
 		claims,
 		tokenId: await tokenIdOf(token, claims.jti),
 		sessionId: typeof claims.sid === "string" ? claims.sid : undefined,
-		keyId: jwk === undefined ? undefined : await calculateJwkThumbprint(jwk),
+		keyId: await calculateJwkThumbprint(jwk),
 		issuerName: issuer.name,
 	};
 }
@@ -161,8 +170,8 @@ async function verifyJws(
 				: "The access token failed verification.";
 		throw new GatewayError(code, description, { cause: error });
 	}
-	const type = verified.protectedHeader.typ;
-	if (type !== undefined && !ACCEPTED_TYPES.has(type.toLowerCase())) {
+	const type: unknown = verified.protectedHeader.typ;
+	if (type !== undefined && (typeof type !== "string" || !ACCEPTED_TYPES.has(type.toLowerCase()))) {
 		throw invalidClaim("The token type is not a JWT access token.");
 	}
 	return verified;

@@ -44,6 +44,16 @@ describe("parseSettings", () => {
 		["FORWARD_AUTHORIZATION", { FORWARD_AUTHORIZATION: "yes" }, "FORWARD_AUTHORIZATION"],
 		["REVOCATION_READ_FAILURE", { REVOCATION_READ_FAILURE: "maybe" }, "REVOCATION_READ_FAILURE"],
 		["PUBLIC_PATHS", { PUBLIC_PATHS: "public/*" }, "PUBLIC_PATHS"],
+		[
+			"CREDENTIAL_CHECK_PATH",
+			{ CREDENTIAL_CHECK_PATH: "//evil.example/x" },
+			"CREDENTIAL_CHECK_PATH",
+		],
+		[
+			"CREDENTIAL_CHECK_PATH",
+			{ CREDENTIAL_CHECK_PATH: "/\\evil.example" },
+			"CREDENTIAL_CHECK_PATH",
+		],
 		["SIGNING_KEY", { SIGNING_KEY: "short" }, "SIGNING_KEY must be at least 32 bytes"],
 		["ADMIN_API_KEY", { ADMIN_API_KEY: undefined }, "ADMIN_API_KEY is not set"],
 		[

@@ -8,6 +8,10 @@ function runKeys(...args: string[]): string {
 	return execFileSync(process.execPath, ["scripts/keys.mjs", ...args], { encoding: "utf8" });
 }
 
+function runKeysWithInput(input: string, ...args: string[]): string {
+	return execFileSync(process.execPath, ["scripts/keys.mjs", ...args], { encoding: "utf8", input });
+}
+
 describe("npm run keys", () => {
 	it.each(["ES256", "EdDSA", "RS256"])("makes a %s key whose kept JWK verifies it", async (alg) => {
 		const output = runKeys(alg);
@@ -36,6 +40,15 @@ describe("npm run keys", () => {
 		const output = runKeys("HS256");
 		const kept = JSON.parse(output.trim().split("\n").at(-1) ?? "") as JWK;
 		expect(kept).toMatchObject({ kty: "oct", alg: "HS256" });
+	});
+
+	it("turns an HS256 secret in use into the JWK that keeps verifying it after rotation", async () => {
+		const secret = "example-signing-key-for-local-development-only-0000";
+		const jwk = JSON.parse(runKeysWithInput(`${secret}\n`, "--jwk-of-secret")) as JWK;
+		expect(jwk).toMatchObject({ kty: "oct", alg: "HS256" });
+		expect(Buffer.from(jwk.k ?? "", "base64url").toString()).toBe(secret);
+		expect(jwk.kid).toBe(await calculateJwkThumbprint({ kty: "oct", k: jwk.k }));
+		expect(() => runKeysWithInput("short", "--jwk-of-secret")).toThrow();
 	});
 
 	it("refuses an unknown algorithm", () => {

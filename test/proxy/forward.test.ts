@@ -109,6 +109,13 @@ describe("forwarding to the origin", () => {
 			"X-HTTP-Method-Override": "DELETE",
 			"X-HTTP-Method": "DELETE",
 			"X-Method-Override": "DELETE",
+			"X-Original-Method": "DELETE",
+			"True-Client-IP": "6.6.6.6",
+			"X-Client-IP": "6.6.6.6",
+			// Underscored spellings, which CGI-style servers read as the dashed header.
+			X_Gateway_Auth_Subject: "mallory",
+			"x-gateway-auth_subject": "mallory",
+			X_Forwarded_For: "6.6.6.6",
 			// Forged identity, in mixed case.
 			"X-GATEWAY-AUTH-SUBJECT": "mallory",
 			"x-Gateway-Auth-Assertion": "forged",
@@ -134,6 +141,7 @@ describe("forwarding to the origin", () => {
 			"x-gateway-auth-assertion",
 			"x-gateway-auth-claims",
 			"x-gateway-auth-expires-at",
+			"x-gateway-auth-issuer",
 			"x-gateway-auth-session",
 			"x-gateway-auth-subject",
 			"x-gateway-auth-token-id",
@@ -141,6 +149,7 @@ describe("forwarding to the origin", () => {
 		]);
 		expect(received.get("x-custom")).toBe("kept");
 		expect(received.get("x-gateway-auth-subject")).toBe("alice");
+		expect(received.get("x-gateway-auth-issuer")).toBe("test-issuer");
 		expect(received.get("x-gateway-auth-assertion")).not.toBe("forged");
 		expect(received.get("x-forwarded-for")).toBe("203.0.113.7");
 		expect(received.get("x-forwarded-host")).toBe("gateway.test");

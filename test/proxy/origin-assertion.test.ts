@@ -21,9 +21,10 @@ function originAt(gateway: TestGateway) {
 	const env = {
 		ORIGIN_ASSERTION_SECRET: TEST_ORIGIN_ASSERTION_SECRET,
 		GATEWAY_ISSUER: "test-issuer",
+		ASSERTION_AUDIENCE: "http://origin.test",
 	};
-	return (path: string, headers: Record<string, string>) =>
-		app.request(`http://origin.test${path}`, { headers }, env);
+	return (path: string, headers: Record<string, string>, host = "origin.test") =>
+		app.request(`http://${host}${path}`, { headers }, env);
 }
 
 describe("the origin assertion", () => {
@@ -160,5 +161,14 @@ describe("the example origin", () => {
 		]) {
 			expect((await call("/api/whoami", { "X-Gateway-Auth-Assertion": forged })).status).toBe(401);
 		}
+		// An assertion made for another upstream stays worthless even when the caller sends that
+		// upstream's name as Host: the origin checks its configured URL, not the request's.
+		const forOtherUpstream = await forge(SECRET, "http://other-origin.test", type, binding);
+		const spoofedHost = await call(
+			"/api/whoami",
+			{ "X-Gateway-Auth-Assertion": forOtherUpstream },
+			"other-origin.test",
+		);
+		expect(spoofedHost.status).toBe(401);
 	});
 });

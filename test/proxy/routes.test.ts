@@ -179,8 +179,50 @@ describe("routes", () => {
 		it("forwards encoded slashes unchanged when the route stays the same", async () => {
 			const gateway = await routedGateway();
 			const token = await logIn(gateway);
-			await gateway.request("/api/docs/a%2Fb/..%2Fc?x=%2F", { headers: bearer(token) });
-			expect(lastForwarded(gateway)?.url).toBe("http://origin.test/api/docs/a%2Fb/..%2Fc?x=%2F");
+			await gateway.request("/api/docs/a%2Fb/c%2Fd?x=%2F", { headers: bearer(token) });
+			expect(lastForwarded(gateway)?.url).toBe("http://origin.test/api/docs/a%2Fb/c%2Fd?x=%2F");
+		});
+
+		it("refuses escaped letters, case, trailing slashes and ;params that change the route", async () => {
+			const gateway = await testGateway({
+				settings: {
+					ROUTES: JSON.stringify([
+						{ path: "/*", auth: "public" },
+						{ path: "/api/*", auth: "optional" },
+						{ path: "/api/echo", auth: "required" },
+						{ path: "/private/*", auth: "required" },
+					]),
+				},
+			});
+			for (const path of [
+				"/%61pi/echo",
+				"/api/%65cho",
+				"/API/echo",
+				"/Private/report",
+				"/api/echo/",
+				"/api/echo;x=1",
+				"/private;x/report",
+			]) {
+				const response = await gateway.request(path);
+				expect(response.status, path).toBe(400);
+				expect(gateway.logs.entries().at(-1), path).toMatchObject({ outcome: "path_ambiguous" });
+			}
+			expect(gateway.origin.proxied()).toHaveLength(0);
+			expect((await gateway.request("/public/Photo.JPG")).status).not.toBe(400);
+		});
+
+		it("refuses escaped dot segments even on the same route, so no base path can be left", async () => {
+			const gateway = await routedGateway();
+			for (const path of [
+				"/files/..%2fsecret",
+				"/files/x/..%2fy",
+				"/files/.%2Fx",
+				"/files/..%5Cx",
+			]) {
+				const response = await gateway.request(path);
+				expect(response.status, path).toBe(400);
+			}
+			expect(gateway.origin.proxied()).toHaveLength(0);
 		});
 	});
 });

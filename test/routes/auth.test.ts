@@ -120,6 +120,20 @@ describe("POST /auth/login", () => {
 		expect(await response.json()).toMatchObject({ error: "upstream_unavailable" });
 	});
 
+	it("asks the credential check under the upstream's base path, on the upstream's host", async () => {
+		const gateway = await testGateway({
+			settings: { UPSTREAM_URL: "http://origin.test/base/", CREDENTIAL_CHECK_PATH: "/check" },
+		});
+		await gateway.request("/auth/login", {
+			method: "POST",
+			headers: json,
+			body: JSON.stringify({ username: "alice", password: "wonderland" }),
+		});
+		expect(gateway.origin.requests.map((request) => request.url)).toEqual([
+			"http://origin.test/base/check",
+		]);
+	});
+
 	it("answers GET with 405", async () => {
 		const gateway = await testGateway();
 		const response = await gateway.request("/auth/login");

@@ -53,6 +53,7 @@ export function recordingOrigin(options: RecordingOriginOptions): RecordingOrigi
 	const env = {
 		ORIGIN_ASSERTION_SECRET: TEST_ORIGIN_ASSERTION_SECRET,
 		GATEWAY_ISSUER: options.issuer,
+		ASSERTION_AUDIENCE: "http://origin.test",
 	};
 	const requests: RecordedRequest[] = [];
 	let answer: (request: Request) => Response | Promise<Response> = (request) =>

@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { ADMIN_KEY, adminRevoke, bearer, type TestGateway, testGateway } from "../support/gateway";
 import { kvDouble } from "../support/kv-doubles";
@@ -12,12 +12,15 @@ async function identityProvider() {
 	const kid = "idp-key-1";
 	const keys: JWK[] = [{ ...(await exportJWK(signing.publicKey)), kid, alg: "RS256", use: "sig" }];
 	let fetches = 0;
-	let mode: "up" | "down" | "slow" = "up";
+	let mode: "up" | "down" | "slow" | "garbage" = "up";
 	const fetchKeySet = (async (input: RequestInfo | URL, init?: RequestInit) => {
 		fetches++;
 		expect(String(input instanceof Request ? input.url : input)).toBe(`${ISSUER}jwks.json`);
 		if (mode === "down") {
 			throw new TypeError("Network connection lost.");
+		}
+		if (mode === "garbage") {
+			return new Response("<html>not a key set</html>", { status: 200 });
 		}
 		if (mode === "slow") {
 			// Never answers; only the key set's timeout ends the wait.
@@ -28,7 +31,12 @@ async function identityProvider() {
 		return Response.json({ keys });
 	}) as typeof fetch;
 
-	const sign = (gateway: TestGateway, claims: Record<string, unknown> = {}, signingKid = kid) => {
+	const sign = (
+		gateway: TestGateway,
+		claims: Record<string, unknown> = {},
+		// null signs without a kid (undefined would pick the default).
+		signingKid: string | null = kid,
+	) => {
 		const now = Math.floor(gateway.clock() / 1000);
 		return new SignJWT({
 			iss: ISSUER,
@@ -38,12 +46,21 @@ async function identityProvider() {
 			exp: now + 600,
 			...claims,
 		})
-			.setProtectedHeader({ alg: "RS256", kid: signingKid, typ: "at+jwt" })
+			.setProtectedHeader({
+				alg: "RS256",
+				typ: "at+jwt",
+				...(signingKid === null ? {} : { kid: signingKid }),
+			})
 			.sign(signing.privateKey);
 	};
 	return {
 		fetchKeySet,
 		sign,
+		keys,
+		thumbprint: () => {
+			const { kid: _kid, alg: _alg, use: _use, ...bare } = keys[0] ?? {};
+			return calculateJwkThumbprint(bare as JWK);
+		},
 		fetches: () => fetches,
 		setMode: (next: typeof mode) => {
 			mode = next;
@@ -180,6 +197,61 @@ describe("tokens from a trusted external issuer", () => {
 		const { gateway } = await gatewayTrusting(idp);
 		const response = await adminRevoke(gateway, { sub: "x", issuer: "nobody" });
 		expect(response.status).toBe(400);
+	});
+});
+
+describe("external issuer keys under attack", () => {
+	it("refuse a token that names no key, so a revoked key cannot hide", async () => {
+		const idp = await identityProvider();
+		const { gateway } = await gatewayTrusting(idp);
+		const response = await whoami(gateway, await idp.sign(gateway, {}, null));
+		expect(response.status).toBe(401);
+		expect(lastOutcome(gateway)).toBe("token_unknown_key");
+	});
+
+	it("revoke by the thumbprint of the key that verified, whichever kid is used", async () => {
+		const idp = await identityProvider();
+		const { gateway } = await gatewayTrusting(idp);
+		const token = await idp.sign(gateway);
+		expect((await whoami(gateway, token)).status).toBe(200);
+		expect((await adminRevoke(gateway, { kid: await idp.thumbprint() })).status).toBe(201);
+		expect((await whoami(gateway, token)).status).toBe(401);
+		expect(lastOutcome(gateway)).toBe("token_revoked");
+	});
+
+	it("refuse a kid shared by two keys of the same type, which would leave the key unnamed", async () => {
+		const idp = await identityProvider();
+		const twin = await generateKeyPair("RS256", { extractable: true });
+		idp.keys.push({ ...(await exportJWK(twin.publicKey)), kid: "idp-key-1", alg: "RS256" });
+		const { gateway } = await gatewayTrusting(idp);
+		expect((await whoami(gateway, await idp.sign(gateway))).status).toBe(401);
+	});
+
+	it("ask a failing key endpoint again only after a pause, however many tokens arrive", async () => {
+		for (const mode of ["down", "garbage"] as const) {
+			const idp = await identityProvider();
+			const { gateway } = await gatewayTrusting(idp);
+			idp.setMode(mode);
+			for (let attempt = 0; attempt < 5; attempt++) {
+				const response = await whoami(gateway, await idp.sign(gateway, {}, `random-${attempt}`));
+				expect(response.status).toBe(503);
+			}
+			expect(idp.fetches()).toBe(1);
+		}
+	});
+
+	it("cover a token whose iat runs ahead of the gateway's clock when its session ends", async () => {
+		const idp = await identityProvider();
+		const { gateway } = await gatewayTrusting(idp);
+		const now = Math.floor(gateway.clock() / 1000);
+		const ahead = await idp.sign(gateway, { sid: "idp-session", iat: now + 25 });
+		const logout = await gateway.request("/auth/logout", {
+			method: "POST",
+			headers: bearer(ahead),
+		});
+		expect(logout.status).toBe(200);
+		gateway.clock.advance(1);
+		expect((await whoami(gateway, ahead)).status).toBe(401);
 	});
 });
 

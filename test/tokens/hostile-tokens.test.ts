@@ -179,6 +179,25 @@ describe("hostile tokens against an ES256 gateway", () => {
 		expect(response.status).toBe(200);
 	});
 
+	it.each([123, null, ["JWT"]])("refuses a typ of %j without failing", async (typ) => {
+		const { gateway, store } = await es256Gateway();
+		const token = await new SignJWT(claims(gateway))
+			.setProtectedHeader({ alg: "ES256", kid: gateway.deps.keys.current.keyId, typ } as never)
+			.sign(gatewayKey.privateKey);
+		await expectRefused(gateway, store, token, "token_claim_invalid");
+	});
+
+	it.each(["jti", "sid", "sub"])(
+		"refuses a %s longer than a revocation id may be",
+		async (claim) => {
+			const { gateway, store } = await es256Gateway();
+			const token = await new SignJWT({ ...claims(gateway), [claim]: "x".repeat(257) })
+				.setProtectedHeader({ alg: "ES256", kid: gateway.deps.keys.current.keyId })
+				.sign(gatewayKey.privateKey);
+			await expectRefused(gateway, store, token, "token_claim_invalid");
+		},
+	);
+
 	it("refuses oversized tokens before decoding them", async () => {
 		const { gateway, store } = await es256Gateway();
 		const token = `${unsigned({ alg: "ES256" }, { sub: "x".repeat(9000) })}.AAAA`;

@@ -18,6 +18,8 @@ export interface AssertionExpectations {
 	secret: string;
 	/** The gateway's issuer name (`TOKEN_ISSUER` at the gateway). */
 	issuer: string;
+	/** This origin's own URL as configured, the `aud` an assertion for it must carry. */
+	audience: string;
 	/** Milliseconds since the epoch. */
 	now: number;
 }
@@ -66,7 +68,7 @@ export async function verifyGatewayAssertion(
 			algorithms: ["HS256"],
 			typ: "gateway-assertion+jwt",
 			issuer: expectations.issuer,
-			audience: url.origin,
+			audience: expectations.audience,
 			requiredClaims: ["iat", "exp", "request_sha256"],
 			maxTokenAge: maximumAgeSeconds,
 			clockTolerance: clockToleranceSeconds,

@@ -9,13 +9,22 @@ import type { OriginEnv } from "./origin-env";
  */
 export function requireGatewayAssertion(now: () => number): MiddlewareHandler<OriginEnv> {
 	return async (context, next) => {
-		const { ORIGIN_ASSERTION_SECRET: secret, GATEWAY_ISSUER: issuer } = context.env;
-		if (!secret || !issuer) {
+		const {
+			ORIGIN_ASSERTION_SECRET: secret,
+			GATEWAY_ISSUER: issuer,
+			ASSERTION_AUDIENCE: audience,
+		} = context.env;
+		if (!secret || !issuer || !audience) {
 			// A missing setting is the origin's fault; every request is refused until it is fixed.
-			console.error("ORIGIN_ASSERTION_SECRET or GATEWAY_ISSUER is not set");
+			console.error("ORIGIN_ASSERTION_SECRET, GATEWAY_ISSUER or ASSERTION_AUDIENCE is not set");
 			return errorResponse(context, 500, "server_error", "the origin is misconfigured");
 		}
-		const result = await verifyGatewayAssertion(context.req.raw, { secret, issuer, now: now() });
+		const result = await verifyGatewayAssertion(context.req.raw, {
+			secret,
+			issuer,
+			audience,
+			now: now(),
+		});
 		if (result.kind === "invalid") {
 			return errorResponse(context, 401, "invalid_gateway_assertion", result.description);
 		}

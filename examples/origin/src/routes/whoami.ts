@@ -13,6 +13,9 @@ export const whoamiRoute = new Hono<OriginEnv>().get("/api/whoami", (context) =>
 	}
 	return context.json(
 		{
+			// A subject is only unique together with its issuer: an external provider's `alice`
+			// is not the gateway's own `alice`.
+			iss: assertion.tokenClaims?.iss ?? null,
 			sub: assertion.subject,
 			sid: assertion.sessionId,
 			jti: assertion.tokenId,
