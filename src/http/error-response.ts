@@ -9,10 +9,15 @@ export const AUTH_REALM = "jwt-edge-gateway";
  * Renders an error as `{"error", "error_description"}` in the OAuth style, with the status the
  * code maps to and, for credential failures, an RFC 6750 challenge.
  */
-export function errorResponse(c: Context<GatewayEnv>, code: ErrorCode, description: string) {
+export function errorResponse(
+	c: Context<GatewayEnv>,
+	code: ErrorCode,
+	description: string,
+	extraHeaders: Record<string, string> = {},
+) {
 	const publicError = describeError(code);
 	c.set("outcome", code);
-	const headers: Record<string, string> = { "Cache-Control": "no-store" };
+	const headers: Record<string, string> = { "Cache-Control": "no-store", ...extraHeaders };
 	const challengeError = bearerChallengeError(code);
 	if (challengeError !== undefined) {
 		// RFC 6750 §3.1: a request without credentials gets a challenge without an error code.

@@ -9,9 +9,19 @@ export function isRevocationKind(value: string): value is RevocationKind {
 	return (REVOCATION_KINDS as readonly string[]).includes(value);
 }
 
-/** Whether an id can be stored: non-empty, bounded, and otherwise any characters at all. */
+// Half of a UTF-16 surrogate pair on its own: not a character, and KV refuses such key names.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Whether an id can be stored: non-empty, bounded, well-formed Unicode, and otherwise any
+ * characters at all.
+ */
 export function isValidRevocationId(id: string): boolean {
-	return id !== "" && new TextEncoder().encode(id).byteLength <= MAX_REVOCATION_ID_BYTES;
+	return (
+		id !== "" &&
+		!LONE_SURROGATE.test(id) &&
+		new TextEncoder().encode(id).byteLength <= MAX_REVOCATION_ID_BYTES
+	);
 }
 
 /**

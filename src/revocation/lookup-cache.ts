@@ -8,7 +8,12 @@
  * Memory is bounded by `maxEntries`; the least recently used entry goes first.
  */
 export class RevocationLookupCache {
-	private readonly entries = new Map<string, { value: string | null; freshUntil: number }>();
+	private readonly entries = new Map<
+		string,
+		{ value: string | null; freshUntil: number; generation: number }
+	>();
+	/** Counts this isolate's writes, so that a read can tell whether one happened meanwhile. */
+	private generation = 0;
 
 	constructor(
 		private readonly ttlMilliseconds: number,
@@ -41,13 +46,36 @@ export class RevocationLookupCache {
 		return entry.value;
 	}
 
-	/** Records what KV holds for a key, from a read or from a write made by this isolate. */
-	set(key: string, value: string | null): void {
+	/** Marks the start of a KV read; pass the result to `recordRead` when it completes. */
+	beginRead(): number {
+		return this.generation;
+	}
+
+	/**
+	 * Records what a KV read returned. A write this isolate made while the read was in flight
+	 * is newer than the read's answer, so it is kept: otherwise a revocation made a moment ago
+	 * could be replaced by the "not revoked" that the slower read brought back.
+	 */
+	recordRead(key: string, value: string | null, readGeneration: number): void {
+		const existing = this.entries.get(key);
+		if (existing !== undefined && existing.generation > readGeneration) {
+			return;
+		}
+		this.store(key, value, readGeneration);
+	}
+
+	/** Records a write made by this isolate (a revocation, or a reinstatement as null). */
+	recordWrite(key: string, value: string | null): void {
+		this.generation++;
+		this.store(key, value, this.generation);
+	}
+
+	private store(key: string, value: string | null, generation: number): void {
 		if (!this.enabled) {
 			return;
 		}
 		this.entries.delete(key);
-		this.entries.set(key, { value, freshUntil: this.clock() + this.ttlMilliseconds });
+		this.entries.set(key, { value, freshUntil: this.clock() + this.ttlMilliseconds, generation });
 		while (this.entries.size > this.maxEntries) {
 			const oldest = this.entries.keys().next();
 			if (oldest.done) {

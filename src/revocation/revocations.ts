@@ -79,7 +79,7 @@ export class Revocations {
 		const key = revocationKey(request.kind, request.id, request.issuer);
 		await this.store.write(key, String(now), metadata, ttl);
 		// This isolate honours its own revocations at once, whatever the cache held before.
-		this.cache.set(key, String(now));
+		this.cache.recordWrite(key, String(now));
 		this.logger.info("revocation_stored", {
 			kind: request.kind,
 			ttl_seconds: ttl,
@@ -96,7 +96,7 @@ export class Revocations {
 			return false;
 		}
 		await this.store.remove(key);
-		this.cache.set(key, null);
+		this.cache.recordWrite(key, null);
 		this.logger.info("revocation_removed", { kind });
 		return true;
 	}
@@ -168,11 +168,12 @@ export class Revocations {
 		if (missing.length === 0) {
 			return entries;
 		}
+		const readGeneration = this.cache.beginRead();
 		const fetched = await this.store.readMany(missing);
 		for (const key of missing) {
 			const value = fetched.get(key) ?? null;
 			entries.set(key, value);
-			this.cache.set(key, value);
+			this.cache.recordRead(key, value, readGeneration);
 		}
 		return entries;
 	}

@@ -14,7 +14,15 @@ export const adminRoutes = new Hono<GatewayEnv>();
 adminRoutes.use(requireAdmin);
 
 const createBody = revocationTarget.and(
-	z.object({ reason: z.string().max(MAX_REASON_LENGTH).optional() }),
+	z.object({
+		// Control characters would be escaped sixfold in the metadata JSON and could push it past
+		// KV's 1024-byte limit; a reason is a line of text.
+		reason: z
+			.string()
+			.max(MAX_REASON_LENGTH)
+			.regex(/^[^\p{Cc}]*$/u, "reason must be one line of text without control characters")
+			.optional(),
+	}),
 );
 
 adminRoutes.post("/revocations", async (c) => {
@@ -53,36 +61,45 @@ adminRoutes.get("/revocations", async (c) => {
 	return c.json({ revocations: page.records, cursor: page.cursor ?? null });
 });
 
-function pathTarget(c: Context<GatewayEnv>) {
+/**
+ * The revocation a GET or DELETE names: `/revocations/{kind}/{id}`, or `/revocations/{kind}?id=`
+ * for ids a path cannot carry (`.`, `..`, line breaks), with `?issuer=` for an external issuer.
+ */
+function targetOf(c: Context<GatewayEnv>) {
 	const kind = c.req.param("kind") ?? "";
-	const id = c.req.param("id") ?? "";
+	const id = c.req.param("id") ?? c.req.query("id") ?? "";
 	if (!isRevocationKind(kind)) {
 		throw new GatewayError("not_found", `Unknown kind; use one of ${REVOCATION_KINDS.join(", ")}.`);
 	}
 	if (!isValidRevocationId(id)) {
-		throw new GatewayError("invalid_request", "The id must be 1 to 256 bytes.");
+		throw new GatewayError("invalid_request", "The id must be well-formed text of 1 to 256 bytes.");
 	}
 	return { kind, id, issuer: knownIssuer(c.req.query("issuer"), c.get("deps")) };
 }
 
-adminRoutes.get("/revocations/:kind/:id{.+}", async (c) => {
-	const { kind, id, issuer } = pathTarget(c);
+async function inspect(c: Context<GatewayEnv>) {
+	const { kind, id, issuer } = targetOf(c);
 	const record = await c.get("deps").revocations.inspect(kind, id, issuer);
 	if (record === null) {
 		throw new GatewayError("revocation_not_found", `No ${kind} revocation with that id.`);
 	}
 	return c.json({ revocation: record });
-});
+}
 
-adminRoutes.delete("/revocations/:kind/:id{.+}", async (c) => {
-	const { kind, id, issuer } = pathTarget(c);
+async function reinstate(c: Context<GatewayEnv>) {
+	const { kind, id, issuer } = targetOf(c);
 	const removed = await c.get("deps").revocations.reinstate(kind, id, issuer);
 	if (!removed) {
 		throw new GatewayError("revocation_not_found", `No ${kind} revocation with that id.`);
 	}
 	return c.json({ reinstated: { kind, id, issuer: issuer ?? null } });
-});
+}
 
-adminRoutes.all("/revocations", methodNotAllowed);
-adminRoutes.all("/revocations/:kind/:id{.+}", methodNotAllowed);
+const ONE_REVOCATION = ["/revocations/:kind/:id{[\\s\\S]+}", "/revocations/:kind"];
+for (const path of ONE_REVOCATION) {
+	adminRoutes.get(path, inspect);
+	adminRoutes.delete(path, reinstate);
+	adminRoutes.all(path, methodNotAllowed("GET", "DELETE"));
+}
+adminRoutes.all("/revocations", methodNotAllowed("GET", "POST"));
 adminRoutes.all("*", unknownRoute);

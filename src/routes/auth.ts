@@ -67,6 +67,6 @@ authRoutes.post("/logout", requireToken, async (c) => {
 	return c.json({ revoked: outcome.record });
 });
 
-authRoutes.all("/login", methodNotAllowed);
-authRoutes.all("/logout", methodNotAllowed);
+authRoutes.all("/login", methodNotAllowed("POST"));
+authRoutes.all("/logout", methodNotAllowed("POST"));
 authRoutes.all("*", unknownRoute);

@@ -3,12 +3,14 @@ import type { GatewayDependencies } from "../http/context";
 import { GatewayError } from "../http/errors";
 import { readBoundedText } from "../http/json-body";
 import { upstreamUrlFor } from "../proxy/forward";
+import { isValidRevocationId } from "../revocation/keys";
 
 /** Largest credential-check answer read from the origin, in bytes. */
 const MAX_ANSWER_BYTES = 16 * 1024;
 
 const verifiedIdentity = z.object({
-	sub: z.string().min(1).max(256),
+	// The subject becomes part of KV keys, so it obeys the revocation id limit (256 bytes).
+	sub: z.string().refine(isValidRevocationId, "sub must be a string of 1 to 256 bytes"),
 	claims: z.record(z.string(), z.unknown()).default({}),
 });
 

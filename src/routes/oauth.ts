@@ -16,7 +16,8 @@ const TOKEN_TYPE_HINTS = new Set(["access_token", "refresh_token"]);
 /** Reads `token` and `token_type_hint` from the form body. */
 async function readTokenParameters(c: Context<GatewayEnv>) {
 	const form = await readFormBody(c);
-	const token = form.get("token");
+	// Surrounding whitespace is never part of a JWT; trimmed, as for the Authorization header.
+	const token = form.get("token")?.trim();
 	if (token === undefined || token === "") {
 		throw new GatewayError("invalid_request", "The token parameter is required.");
 	}
@@ -122,6 +123,6 @@ oauthRoutes.post("/introspect", async (c) => {
 	});
 });
 
-oauthRoutes.all("/revoke", methodNotAllowed);
-oauthRoutes.all("/introspect", methodNotAllowed);
+oauthRoutes.all("/revoke", methodNotAllowed("POST"));
+oauthRoutes.all("/introspect", methodNotAllowed("POST"));
 oauthRoutes.all("*", unknownRoute);

@@ -35,10 +35,10 @@ export async function revocationRequestFor(
 	deps: GatewayDependencies,
 ): Promise<Omit<RevocationRequest, "revokedBy">> {
 	if ("jti" in target) {
-		const issuer = knownIssuer(target.issuer, deps);
-		return target.exp === undefined
-			? { kind: "token", id: target.jti, issuer }
-			: { kind: "token", id: target.jti, issuer, expiresAt: target.exp };
+		// An `exp` the admin types in is not verified: one too early would let the entry lapse
+		// while the token still passes. So the entry lives as long as any accepted token; the
+		// field is accepted for callers that send it, and ignored.
+		return { kind: "token", id: target.jti, issuer: knownIssuer(target.issuer, deps) };
 	}
 	if ("token" in target) {
 		return tokenRequest(target.token, deps);

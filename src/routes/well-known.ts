@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { GatewayEnv } from "../http/context";
+import { methodNotAllowed } from "./fallbacks";
 
 /** `/.well-known/*`: the public keys that verify the gateway's tokens. */
 export const wellKnownRoutes = new Hono<GatewayEnv>();
@@ -12,3 +13,5 @@ wellKnownRoutes.get("/jwks.json", (c) => {
 		"Cache-Control": "public, max-age=300",
 	});
 });
+
+wellKnownRoutes.all("/jwks.json", methodNotAllowed("GET", "HEAD"));

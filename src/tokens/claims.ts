@@ -1,7 +1,14 @@
 import type { JWTPayload } from "jose";
-import type { Settings } from "../config/settings";
 import { GatewayError } from "../http/errors";
 import { isValidRevocationId } from "../revocation/keys";
+
+/**
+ * How far the gateway's own `iat` may run ahead of the verifying isolate's clock, in seconds:
+ * tokens are minted by the gateway's own isolates, whose clocks agree to within milliseconds.
+ * A cut-off compares `iat` exactly, so a larger allowance would let a token claim to be newer
+ * than a revocation that was made after it.
+ */
+export const OWN_CLOCK_SKEW_SECONDS = 1;
 
 /** Verified claims with the ones the gateway relies on made certain. */
 export type AccessTokenClaims = JWTPayload & { sub: string; exp: number; iat: number };
@@ -16,9 +23,8 @@ export type AccessTokenClaims = JWTPayload & { sub: string; exp: number; iat: nu
  */
 export function checkClaims(
 	payload: JWTPayload,
-	settings: Settings,
 	now: number,
-	maxLifetimeSeconds: number,
+	limits: { maxLifetimeSeconds: number; maxIssuedAtSkewSeconds: number },
 ): AccessTokenClaims {
 	const { sub, exp, iat, jti, sid } = payload;
 	if (typeof sub !== "string" || !isValidRevocationId(sub)) {
@@ -31,7 +37,7 @@ export function checkClaims(
 	if (typeof iat !== "number" || !Number.isFinite(iat)) {
 		throw invalidClaim("iat must be present and a finite number.");
 	}
-	if (iat > now / 1000 + settings.clockToleranceSeconds) {
+	if (iat > now / 1000 + limits.maxIssuedAtSkewSeconds) {
 		throw invalidClaim("iat lies in the future.");
 	}
 	if (jti !== undefined && (typeof jti !== "string" || !isValidRevocationId(jti))) {
@@ -43,7 +49,7 @@ export function checkClaims(
 
 	// User and session cut-offs live only as long as the longest lifetime the gateway accepts,
 	// so a longer-lived token could outlive its own revocation; it is refused instead.
-	if (exp - iat > maxLifetimeSeconds) {
+	if (exp - iat > limits.maxLifetimeSeconds) {
 		throw new GatewayError(
 			"token_lifetime_exceeded",
 			"The access token lives longer than the gateway accepts.",

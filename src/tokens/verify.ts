@@ -11,7 +11,12 @@ import {
 import type { Settings } from "../config/settings";
 import { GatewayError } from "../http/errors";
 import { MAX_TOKEN_BYTES } from "./bearer";
-import { type AccessTokenClaims, checkClaims, invalidClaim } from "./claims";
+import {
+	type AccessTokenClaims,
+	checkClaims,
+	invalidClaim,
+	OWN_CLOCK_SKEW_SECONDS,
+} from "./claims";
 import type { IssuerKeySet } from "./issuer-key-sets";
 import { codeForJoseError } from "./jose-error-codes";
 import type { VerificationKey } from "./key-material";
@@ -89,7 +94,10 @@ export async function verifyAccessToken(
 		now,
 		settings,
 	});
-	const claims = checkClaims(payload, settings, now, settings.tokenLifetimeSeconds);
+	const claims = checkClaims(payload, now, {
+		maxLifetimeSeconds: settings.tokenLifetimeSeconds,
+		maxIssuedAtSkewSeconds: OWN_CLOCK_SKEW_SECONDS,
+	});
 	return {
 		claims,
 		tokenId: await tokenIdOf(token, claims.jti),
@@ -119,7 +127,12 @@ async function verifyExternalToken(
 		now,
 		settings,
 	});
-	const claims = checkClaims(payload, settings, now, issuer.maxTokenLifetimeSeconds);
+	// Another issuer's clock may differ from the gateway's by up to the tolerance; cut-offs
+	// allow for the same skew when they compare its `iat` (revocation/rules.ts).
+	const claims = checkClaims(payload, now, {
+		maxLifetimeSeconds: issuer.maxTokenLifetimeSeconds,
+		maxIssuedAtSkewSeconds: settings.clockToleranceSeconds,
+	});
 	// The key id comes from the fetched key set, not from the token: the RFC 7638 thumbprint of
 	// the one key with the token's kid that fits its algorithm, which is the key that verified
 	// it, and unique across issuers. Several such keys make the key ambiguous: refused.

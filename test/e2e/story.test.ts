@@ -63,7 +63,7 @@ describe("the local stack, over HTTP", () => {
 	it("revokes one token, a session, and logs out", async () => {
 		const byJti = await logIn("bob", "builder");
 		const payload = JSON.parse(Buffer.from(byJti.split(".")[1] ?? "", "base64url").toString());
-		expect((await revoke({ jti: payload.jti, exp: payload.exp })).status).toBe(201);
+		expect((await revoke({ jti: payload.jti })).status).toBe(201);
 		expect((await whoami(byJti)).status).toBe(401);
 
 		const whole = await logIn("bob", "builder");

@@ -79,20 +79,30 @@ describe("the in-isolate revocation cache", () => {
 	it("keeps at most its configured number of entries, dropping the least recently used", () => {
 		const cache = new RevocationLookupCache(10_000, 3, frozenClock());
 		for (const key of ["a", "b", "c"]) {
-			cache.set(key, null);
+			cache.recordWrite(key, null);
 		}
 		expect(cache.get("a")).toBeNull();
-		cache.set("d", "1");
+		cache.recordWrite("d", "1");
 		expect(cache.size).toBe(3);
 		expect(cache.get("b")).toBeUndefined();
 		expect(cache.get("a")).toBeNull();
 		expect(cache.get("d")).toBe("1");
 	});
 
+	it("keeps a write made while a read was in flight over that read's older answer", () => {
+		const cache = new RevocationLookupCache(10_000, 10, frozenClock());
+		const read = cache.beginRead();
+		cache.recordWrite("user:alice", "1767225600000");
+		cache.recordRead("user:alice", null, read);
+		expect(cache.get("user:alice")).toBe("1767225600000");
+		cache.recordRead("user:bob", null, read);
+		expect(cache.get("user:bob")).toBeNull();
+	});
+
 	it("forgets an entry when its time is up", () => {
 		const clock = frozenClock();
 		const cache = new RevocationLookupCache(1_000, 10, clock);
-		cache.set("a", "1");
+		cache.recordWrite("a", "1");
 		clock.advance(999);
 		expect(cache.get("a")).toBe("1");
 		clock.advance(1);

@@ -79,15 +79,27 @@ describe("user and session cut-offs", () => {
 });
 
 describe("token revocations", () => {
-	it("store a TTL of exp plus tolerance minus now, rounded up", async () => {
+	it("store a TTL of the verified exp plus tolerance minus now, rounded up", async () => {
 		const store = kvDouble();
 		const gateway = await testGateway({ kv: store.kv });
+		const token = await signWithGatewayKey(
+			gateway,
+			validClaims(gateway, { jti: "abc", exp: TEST_EPOCH / 1000 + 600 }),
+		);
 		gateway.clock.advance(250);
-		await adminRevoke(gateway, { jti: "abc", exp: TEST_EPOCH / 1000 + 600 });
+		await adminRevoke(gateway, { token });
 		expect(store.puts[0]).toMatchObject({
 			key: "token:abc",
 			options: { expirationTtl: 630 },
 		});
+	});
+
+	it("ignore an exp typed in by the admin, which could be too early", async () => {
+		const store = kvDouble();
+		const gateway = await testGateway({ kv: store.kv });
+		const response = await adminRevoke(gateway, { jti: "abc", exp: TEST_EPOCH / 1000 + 1 });
+		expect(response.status).toBe(201);
+		expect(store.puts[0]?.options?.expirationTtl).toBe(900 + 30 + 30);
 	});
 
 	it("with an exp beyond any accepted lifetime, live only as long as an accepted token", async () => {
@@ -118,7 +130,9 @@ describe("token revocations", () => {
 	it("succeed without writing for a token already past exp plus tolerance", async () => {
 		const store = kvDouble();
 		const gateway = await testGateway({ kv: store.kv });
-		const response = await adminRevoke(gateway, { jti: "old", exp: TEST_EPOCH / 1000 - 30 });
+		const token = await logIn(gateway);
+		gateway.clock.advance((900 + 30) * 1000);
+		const response = await adminRevoke(gateway, { token });
 		expect(response.status).toBe(200);
 		expect(await response.json()).toMatchObject({ stored: false });
 		expect(store.puts).toHaveLength(0);

@@ -107,6 +107,8 @@ describe("POST /admin/revocations", () => {
 		["a string exp", { jti: "abc", exp: "soon" }],
 		["an unknown field", { user: "alice" }],
 		["a reason too long", { sub: "alice", reason: "r".repeat(201) }],
+		["a reason of control characters", { sub: "alice", reason: "\u0001".repeat(200) }],
+		["an id with a lone surrogate", { sid: "a\ud800b" }],
 	])("answers %s with 400 invalid_request", async (_case, body) => {
 		const gateway = await testGateway();
 		const response = await adminRevoke(gateway, body);
@@ -197,6 +199,33 @@ describe("GET and DELETE /admin/revocations", () => {
 		);
 		expect(response.status).toBe(200);
 		expect(await response.json()).toMatchObject({ revocation: { id } });
+	});
+
+	it("reaches ids a path cannot carry through ?id=", async () => {
+		const gateway = await testGateway();
+		for (const id of ["..", ".", "line\nbreak"]) {
+			await adminRevoke(gateway, { sid: id });
+			const query = `?id=${encodeURIComponent(id)}`;
+			const shown = await gateway.request(`/admin/revocations/session${query}`, admin);
+			expect(shown.status, id).toBe(200);
+			expect(await shown.json()).toMatchObject({ revocation: { id } });
+			const removed = await gateway.request(`/admin/revocations/session${query}`, {
+				...admin,
+				method: "DELETE",
+			});
+			expect(removed.status, id).toBe(200);
+		}
+		expect((await gateway.kv.list()).keys).toHaveLength(0);
+	});
+
+	it("answers a wrong method with 405 and the methods that are allowed", async () => {
+		const gateway = await testGateway();
+		const response = await gateway.request("/admin/revocations", { ...admin, method: "PUT" });
+		expect(response.status).toBe(405);
+		expect(response.headers.get("Allow")).toBe("GET, POST");
+		const jwks = await gateway.request("/.well-known/jwks.json", { method: "POST" });
+		expect(jwks.status).toBe(405);
+		expect(gateway.origin.proxied()).toHaveLength(0);
 	});
 
 	it("lists by kind, page by page, until every entry was seen", async () => {

@@ -32,6 +32,15 @@ describe("POST /oauth/revoke (RFC 7009)", () => {
 		expect(await whoamiStatus(gateway, other)).toBe(200);
 	});
 
+	it("revokes a token sent with whitespace around it", async () => {
+		const gateway = await testGateway();
+		const token = await logIn(gateway);
+		expect((await gateway.request("/oauth/revoke", form({ token: ` ${token}\n` }))).status).toBe(
+			200,
+		);
+		expect(await whoamiStatus(gateway, token)).toBe(401);
+	});
+
 	it("lets an admin revoke any token", async () => {
 		const gateway = await testGateway();
 		const token = await logIn(gateway);

@@ -1,6 +1,6 @@
 import { base64url, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { bearer, logIn, type TestGateway, testGateway } from "../support/gateway";
+import { adminRevoke, bearer, logIn, type TestGateway, testGateway } from "../support/gateway";
 import { signRawPayload, signWithGatewayKey, validClaims } from "../support/tokens";
 
 /** Calls the API with a token; returns the status and the outcome code the log recorded. */
@@ -26,7 +26,12 @@ describe("token verification", () => {
 		["no exp", { exp: undefined }, "token_claim_invalid"],
 		["a numeric jti", { jti: 5 as unknown as string }, "token_claim_invalid"],
 		["a lifetime beyond the setting", { exp: 1_767_225_600 + 901 }, "token_lifetime_exceeded"],
-		["iat beyond the tolerance in the future", { iat: 1_767_225_600 + 31 }, "token_claim_invalid"],
+		[
+			"iat in the future (own clock, no tolerance)",
+			{ iat: 1_767_225_600 + 2 },
+			"token_claim_invalid",
+		],
+		["no iat, whose age cannot be bounded", { iat: undefined }, "token_claim_invalid"],
 	])(
 		"refuses a token with %s, before any KV read or origin call",
 		async (_case, overrides, code) => {
@@ -50,6 +55,18 @@ describe("token verification", () => {
 		const result = await attempt(gateway, await signRawPayload(gateway, payload));
 		expect(result.status).toBe(401);
 		expect(["token_claim_invalid", "token_malformed"]).toContain(result.outcome);
+	});
+
+	it("refuses, after its key was revoked, a token of that key that names no kid", async () => {
+		const gateway = await testGateway();
+		const noKid = await new SignJWT(validClaims(gateway))
+			.setProtectedHeader({ alg: "HS256" })
+			.sign(gateway.deps.keys.current.privateKey);
+		expect((await attempt(gateway, noKid)).status).toBe(200);
+		await adminRevoke(gateway, { kid: gateway.deps.keys.current.keyId });
+		const result = await attempt(gateway, noKid);
+		expect(result.status).toBe(401);
+		expect(result.outcome).toBe("token_revoked");
 	});
 
 	it("refuses a token signed with another secret as a bad signature", async () => {
