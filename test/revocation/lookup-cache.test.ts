@@ -89,6 +89,22 @@ describe("the in-isolate revocation cache", () => {
 		expect(cache.get("d")).toBe("1");
 	});
 
+	it("keeps evicting the least recently used entry as reads and writes interleave", () => {
+		const cache = new RevocationLookupCache(10_000, 3, frozenClock());
+		for (const key of ["a", "b", "c"]) {
+			cache.set(key, null);
+		}
+		cache.set("d", null);
+		cache.get("b");
+		cache.set("e", null);
+		cache.get("d");
+		cache.set("f", null);
+		cache.set("g", "1");
+		expect(cache.size).toBe(3);
+		const kept = ["a", "b", "c", "d", "e", "f", "g"].filter((key) => cache.get(key) !== undefined);
+		expect(kept).toEqual(["d", "f", "g"]);
+	});
+
 	it("forgets an entry when its time is up", () => {
 		const clock = frozenClock();
 		const cache = new RevocationLookupCache(1_000, 10, clock);
