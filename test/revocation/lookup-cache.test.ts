@@ -99,6 +99,22 @@ describe("the in-isolate revocation cache", () => {
 		expect(cache.get("user:bob")).toBeNull();
 	});
 
+	it("keeps evicting the least recently used entry as reads and writes interleave", () => {
+		const cache = new RevocationLookupCache(10_000, 3, frozenClock());
+		for (const key of ["a", "b", "c"]) {
+			cache.recordWrite(key, null);
+		}
+		cache.recordWrite("d", null);
+		cache.get("b");
+		cache.recordWrite("e", null);
+		cache.get("d");
+		cache.recordWrite("f", null);
+		cache.recordWrite("g", "1");
+		expect(cache.size).toBe(3);
+		const kept = ["a", "b", "c", "d", "e", "f", "g"].filter((key) => cache.get(key) !== undefined);
+		expect(kept).toEqual(["d", "f", "g"]);
+	});
+
 	it("forgets an entry when its time is up", () => {
 		const clock = frozenClock();
 		const cache = new RevocationLookupCache(1_000, 10, clock);
