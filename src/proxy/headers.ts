@@ -28,8 +28,17 @@ const REQUEST_REWRITING_HEADERS = [
 	"x-http-method",
 	"x-method-override",
 	"x-original-method",
+	"x-original-host",
+	"x-host",
+	"x-envoy-original-path",
 	"true-client-ip",
 	"x-client-ip",
+	"client-ip",
+	"x-cluster-client-ip",
+	"fastly-client-ip",
+	"x-proxyuser-ip",
+	"x-forwarded",
+	"forwarded-for",
 ];
 
 /**

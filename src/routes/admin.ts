@@ -20,7 +20,10 @@ const createBody = revocationTarget.and(
 		reason: z
 			.string()
 			.max(MAX_REASON_LENGTH)
-			.regex(/^[^\p{Cc}]*$/u, "reason must be one line of text without control characters")
+			.regex(
+				/^[^\p{Cc}\p{Zl}\p{Zp}\p{Cs}]*$/u,
+				"reason must be one line of text without control characters",
+			)
 			.optional(),
 	}),
 );

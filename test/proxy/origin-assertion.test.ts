@@ -61,7 +61,7 @@ describe("the origin assertion", () => {
 		const token = await logIn(gateway);
 		await gateway.request("/api/whoami", { headers: bearer(token) });
 		await expect(
-			jwtVerify(assertionSentTo(gateway), gateway.deps.keys.current.key, {
+			jwtVerify(assertionSentTo(gateway), gateway.deps.keys.current.privateKey, {
 				currentDate: new Date(gateway.clock()),
 			}),
 		).rejects.toThrow();
@@ -155,7 +155,12 @@ describe("the example origin", () => {
 			200,
 		);
 		for (const forged of [
-			await forge(gateway.deps.keys.current.key as Uint8Array, "http://origin.test", type, binding),
+			await forge(
+				gateway.deps.keys.current.privateKey as Uint8Array,
+				"http://origin.test",
+				type,
+				binding,
+			),
 			await forge(SECRET, "http://other-origin.test", type, binding),
 			await forge(SECRET, "http://origin.test", "JWT", binding),
 		]) {

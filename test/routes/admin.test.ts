@@ -108,6 +108,8 @@ describe("POST /admin/revocations", () => {
 		["an unknown field", { user: "alice" }],
 		["a reason too long", { sub: "alice", reason: "r".repeat(201) }],
 		["a reason of control characters", { sub: "alice", reason: "\u0001".repeat(200) }],
+		["a reason of two lines", { sub: "alice", reason: "one\u2028two" }],
+		["a reason with a lone surrogate", { sub: "alice", reason: "a\ud800" }],
 		["an id with a lone surrogate", { sid: "a\ud800b" }],
 	])("answers %s with 400 invalid_request", async (_case, body) => {
 		const gateway = await testGateway();
