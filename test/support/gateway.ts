@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { expect } from "vitest";
 import { parseSettings, type RawSettings, type Settings } from "../../src/config/settings";
 import { keyRingFor } from "../../src/dependencies";
 import { createGateway } from "../../src/gateway";
@@ -125,4 +126,20 @@ export async function adminRevoke(gateway: TestGateway, body: unknown): Promise<
 		headers: { ...bearer(ADMIN_KEY), "Content-Type": "application/json" },
 		body: JSON.stringify(body),
 	});
+}
+
+/**
+ * Sends each path without a token and expects every answer to have `status`, with nothing
+ * reaching the origin.
+ */
+export async function expectEveryPathAnswered(
+	gateway: TestGateway,
+	paths: readonly string[],
+	status: number,
+): Promise<void> {
+	for (const path of paths) {
+		const response = await gateway.request(path);
+		expect(response.status, path).toBe(status);
+	}
+	expect(gateway.origin.proxied()).toHaveLength(0);
 }
