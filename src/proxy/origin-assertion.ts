@@ -19,14 +19,22 @@ export interface OriginAssertionKey {
 	algorithm: "HS256";
 	/** RFC 7638 thumbprint, sent as `kid` so an origin can tell keys apart while rotating. */
 	keyId: string;
-	secret: Uint8Array;
+	/** Imported once: handed raw bytes, jose would import them again for every request. */
+	signingKey: CryptoKey;
 }
 
 /** Imports the assertion key from its secret (validated to be at least 32 bytes). */
 export async function importOriginAssertionKey(secret: string): Promise<OriginAssertionKey> {
 	const bytes = new TextEncoder().encode(secret);
 	const keyId = await calculateJwkThumbprint({ kty: "oct", k: base64url.encode(bytes) });
-	return { algorithm: "HS256", keyId, secret: bytes };
+	const signingKey = await crypto.subtle.importKey(
+		"raw",
+		bytes,
+		{ name: "HMAC", hash: "SHA-256" },
+		false,
+		["sign"],
+	);
+	return { algorithm: "HS256", keyId, signingKey };
 }
 
 /**
@@ -81,5 +89,5 @@ export async function signOriginAssertion(input: OriginAssertionInput): Promise<
 		.setIssuedAt(issuedAt)
 		.setExpirationTime(issuedAt + ORIGIN_ASSERTION_LIFETIME_SECONDS)
 		.setJti(crypto.randomUUID())
-		.sign(key.secret);
+		.sign(key.signingKey);
 }
