@@ -8,6 +8,7 @@ import { RevocationStore } from "./revocation/store";
 import { issuerKeySets } from "./tokens/issuer-key-sets";
 import { KeyMaterialError } from "./tokens/key-material";
 import { buildKeyRing, type KeyRing } from "./tokens/key-ring";
+import { VerificationCache } from "./tokens/verification-cache";
 
 /**
  * Builds the gateway's collaborators from the Worker's bindings. Throws a `SettingsError` naming
@@ -20,7 +21,7 @@ export async function dependenciesFromEnv(
 ): Promise<GatewayDependencies> {
 	const settings = parseSettings(env);
 	const store = new RevocationStore(env.REVOCATIONS, logger);
-	// One cache per isolate: dependencies are built once per isolate (see index.ts).
+	// One of each cache per isolate: dependencies are built once per isolate (see index.ts).
 	const cache = new RevocationLookupCache(
 		settings.revocationCacheSeconds * 1000,
 		settings.revocationCacheMaxEntries,
@@ -32,6 +33,7 @@ export async function dependenciesFromEnv(
 		issuerKeySets: issuerKeySets(settings.trustedIssuers),
 		originAssertionKey: await importOriginAssertionKey(settings.originAssertionSecret),
 		revocations: new Revocations(store, settings, logger, clock, cache),
+		verificationCache: new VerificationCache(settings.verificationCacheMaxEntries),
 		logger,
 		clock,
 		fetchUpstream: (request) => fetch(request),

@@ -44,6 +44,7 @@ async function warmedCheck(): Promise<WarmCheck> {
 		sessionId: crypto.randomUUID(),
 		keyId: "Hn7sQj3C0mNw1gTz0nB2c4Vd6Xe8Yf9Za1Kb3Lc5Md7",
 		issuerName: undefined,
+		validity: { from: 0, until: 2_000_030_000_000 },
 	}));
 	const cache = new RevocationLookupCache(LIFETIME_MS, 4 * TOKEN_COUNT, Date.now);
 	const store = new RevocationStore(emptyKv, logger);

@@ -39,6 +39,8 @@ export interface Settings {
 	revocationCacheSeconds: number;
 	/** How many revocation lookups an isolate keeps at most. Default 20000. */
 	revocationCacheMaxEntries: number;
+	/** How many verified tokens an isolate keeps to skip verifying them again; 0: none. 10000. */
+	verificationCacheMaxEntries: number;
 	/** Algorithm of `SIGNING_KEY`: HS256 (default), ES256, EdDSA or RS256. */
 	signingAlgorithm: SigningAlgorithm;
 	/**
@@ -119,6 +121,8 @@ const settingsSchema = z.object({
 	REVOCATION_CACHE_SECONDS: integerSetting(0, 60, 5),
 	// About 110 bytes an entry: the cap keeps the cache well inside an isolate's 128 MB.
 	REVOCATION_CACHE_MAX_ENTRIES: integerSetting(0, 200_000, 20_000),
+	// At most 2 KiB of token and its claims an entry: the cap keeps this cache well inside too.
+	VERIFICATION_CACHE_MAX_ENTRIES: integerSetting(0, 20_000, 10_000),
 	SIGNING_ALGORITHM: z.enum(SIGNING_ALGORITHMS).default("HS256"),
 	SIGNING_KEY: z.string().refine((key) => byteLength(key) >= 32, "must be at least 32 bytes"),
 	PREVIOUS_VERIFICATION_KEYS: jsonSetting(
@@ -195,6 +199,7 @@ export function parseSettings(raw: RawSettings): Settings {
 		revocationReadFailure: env.REVOCATION_READ_FAILURE,
 		revocationCacheSeconds: env.REVOCATION_CACHE_SECONDS,
 		revocationCacheMaxEntries: env.REVOCATION_CACHE_MAX_ENTRIES,
+		verificationCacheMaxEntries: env.VERIFICATION_CACHE_MAX_ENTRIES,
 		signingAlgorithm: env.SIGNING_ALGORITHM,
 		signingKey: env.SIGNING_KEY,
 		previousVerificationKeys: env.PREVIOUS_VERIFICATION_KEYS as JWK[],

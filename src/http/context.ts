@@ -3,6 +3,7 @@ import type { OriginAssertionKey } from "../proxy/origin-assertion";
 import type { Revocations } from "../revocation/revocations";
 import type { IssuerKeySet } from "../tokens/issuer-key-sets";
 import type { KeyRing } from "../tokens/key-ring";
+import type { VerificationCache } from "../tokens/verification-cache";
 import type { VerifiedToken } from "../tokens/verify";
 import type { ErrorCode } from "./errors";
 import type { Logger } from "./logger";
@@ -16,6 +17,8 @@ export interface GatewayDependencies {
 	/** Signs the assertion every forwarded request carries to the origin. */
 	originAssertionKey: OriginAssertionKey;
 	revocations: Revocations;
+	/** Tokens that already passed verification in this isolate. */
+	verificationCache: VerificationCache;
 	logger: Logger;
 	/** Milliseconds since the epoch; tests pass a frozen clock. */
 	clock: () => number;

@@ -2,7 +2,7 @@ import { REQUEST_ID_HEADER } from "../http/request-log";
 import { IDENTITY_HEADER_PREFIX } from "./identity-headers";
 
 /** RFC 9110 §7.6.1 connection-specific headers, plus the non-standard ones still seen. */
-const HOP_BY_HOP_HEADERS = [
+const HOP_BY_HOP_HEADERS = new Set([
 	"connection",
 	"keep-alive",
 	"proxy-authenticate",
@@ -12,14 +12,14 @@ const HOP_BY_HOP_HEADERS = [
 	"trailer",
 	"transfer-encoding",
 	"upgrade",
-];
+]);
 
 /**
  * Headers that some servers and frameworks read to decide which path or method they serve, or who
  * the client is. The gateway decides on the path and method it sees, so a client must not be able
  * to have the origin act on others; what the gateway itself knows it sets below.
  */
-const REQUEST_REWRITING_HEADERS = [
+const REQUEST_REWRITING_HEADERS = new Set([
 	"forwarded",
 	"x-real-ip",
 	"x-original-url",
@@ -39,7 +39,7 @@ const REQUEST_REWRITING_HEADERS = [
 	"x-proxyuser-ip",
 	"x-forwarded",
 	"forwarded-for",
-];
+]);
 
 /**
  * A header name as CGI-style servers read it: `_` and `-` both become the same variable name
@@ -55,27 +55,46 @@ function isReservedHeader(name: string): boolean {
 	return (
 		canonical.startsWith(IDENTITY_HEADER_PREFIX) ||
 		canonical.startsWith("x-forwarded-") ||
-		REQUEST_REWRITING_HEADERS.includes(canonical)
+		REQUEST_REWRITING_HEADERS.has(canonical)
 	);
 }
 
 /** Content codings that the runtime's fetch decodes as the response body is read. */
 const DECODED_CODINGS = new Set(["gzip", "br"]);
 
+/** The header names that the `Connection` header lists, in lower case. */
+function namedByConnection(headers: Headers): Set<string> {
+	const connection = headers.get("connection");
+	if (connection === null) {
+		return new Set();
+	}
+	return new Set(
+		connection
+			.split(",")
+			.map((name) => name.trim().toLowerCase())
+			.filter((name) => name !== ""),
+	);
+}
+
+/**
+ * A copy of `headers` without those for which `drop` says so, given each name in lower case.
+ * The copy keeps repeated fields as they came (several `Set-Cookie`s stay several); only names
+ * that are present are deleted, since each deletion is a call into the runtime.
+ */
+function copyWithout(headers: Headers, drop: (name: string) => boolean): Headers {
+	const copy = new Headers(headers);
+	for (const name of headers.keys()) {
+		if (drop(name)) {
+			copy.delete(name);
+		}
+	}
+	return copy;
+}
+
 /** Removes hop-by-hop headers and every header the `Connection` header names. */
 export function stripHopByHopHeaders(headers: Headers): Headers {
-	const stripped = new Headers(headers);
-	const named = (headers.get("connection") ?? "")
-		.split(",")
-		.map((name) => name.trim().toLowerCase())
-		.filter((name) => name !== "");
-	for (const name of [...HOP_BY_HOP_HEADERS, ...named]) {
-		// Headers.delete throws on names that are not valid tokens; such names cannot be present.
-		try {
-			stripped.delete(name);
-		} catch {}
-	}
-	return stripped;
+	const named = namedByConnection(headers);
+	return copyWithout(headers, (name) => HOP_BY_HOP_HEADERS.has(name) || named.has(name));
 }
 
 export interface UpstreamHeaderOptions {
@@ -95,21 +114,21 @@ export interface UpstreamHeaderOptions {
  * the verified identity and forwarding headers that the gateway itself vouches for.
  */
 export function upstreamRequestHeaders(incoming: Headers, options: UpstreamHeaderOptions): Headers {
-	const headers = stripHopByHopHeaders(incoming);
+	const named = namedByConnection(incoming);
 	// Header names iterate in lower case, and underscores are read as dashes, so this catches
-	// every spelling under which an origin might take a header for one the gateway sets.
-	for (const name of [...headers.keys()]) {
-		if (isReservedHeader(name)) {
-			headers.delete(name);
-		}
-	}
-	// The target host comes from configuration and the body's framing from the runtime, which
-	// knows the length of what it sends; the client's values describe another connection.
-	headers.delete("host");
-	headers.delete("content-length");
-	if (!options.forwardAuthorization) {
-		headers.delete("authorization");
-	}
+	// every spelling under which an origin might take a header for one the gateway sets. The
+	// target host comes from configuration and the body's framing from the runtime, which knows
+	// the length of what it sends; the client's values describe another connection.
+	const headers = copyWithout(
+		incoming,
+		(name) =>
+			HOP_BY_HOP_HEADERS.has(name) ||
+			named.has(name) ||
+			isReservedHeader(name) ||
+			name === "host" ||
+			name === "content-length" ||
+			(name === "authorization" && !options.forwardAuthorization),
+	);
 
 	// Cloudflare's edge sets CF-Connecting-IP itself, replacing a value the client sent, so it is
 	// the client address the gateway can vouch for.

@@ -14,6 +14,19 @@ export const IDENTITY_HEADER_PREFIX = "x-gateway-auth-";
  * issuers, two different users may share a `sub`.
  */
 export function identityHeaders(token: VerifiedToken): Record<string, string> {
+	let headers = identityHeadersByToken.get(token);
+	if (headers === undefined) {
+		headers = buildIdentityHeaders(token);
+		identityHeadersByToken.set(token, headers);
+	}
+	return headers;
+}
+
+// A token served from the verification cache is the same object every time, so its headers are
+// encoded once. The WeakMap lets them go with the token when the cache drops it.
+const identityHeadersByToken = new WeakMap<VerifiedToken, Record<string, string>>();
+
+function buildIdentityHeaders(token: VerifiedToken): Record<string, string> {
 	const headers: Record<string, string> = {
 		"X-Gateway-Auth-Issuer": encodeURIComponent(token.claims.iss ?? ""),
 		"X-Gateway-Auth-Subject": encodeURIComponent(token.claims.sub),

@@ -1,5 +1,7 @@
-import { base64url, calculateJwkThumbprint, SignJWT } from "jose";
+import { base64url, CompactSign, calculateJwkThumbprint } from "jose";
 import type { VerifiedToken } from "../tokens/verify";
+
+const textEncoder = new TextEncoder();
 
 /** Request header that carries the assertion; it lies in the gateway's identity namespace. */
 export const ORIGIN_ASSERTION_HEADER = "X-Gateway-Auth-Assertion";
@@ -25,7 +27,7 @@ export interface OriginAssertionKey {
 
 /** Imports the assertion key from its secret (validated to be at least 32 bytes). */
 export async function importOriginAssertionKey(secret: string): Promise<OriginAssertionKey> {
-	const bytes = new TextEncoder().encode(secret);
+	const bytes = textEncoder.encode(secret);
 	const keyId = await calculateJwkThumbprint({ kty: "oct", k: base64url.encode(bytes) });
 	const signingKey = await crypto.subtle.importKey(
 		"raw",
@@ -43,7 +45,7 @@ export async function importOriginAssertionKey(secret: string): Promise<OriginAs
  */
 export async function requestBinding(method: string, url: URL): Promise<string> {
 	const text = `${method} ${url.pathname}${url.search}`;
-	const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+	const digest = await crypto.subtle.digest("SHA-256", textEncoder.encode(text));
 	return base64url.encode(new Uint8Array(digest));
 }
 
@@ -79,15 +81,18 @@ export async function signOriginAssertion(input: OriginAssertionInput): Promise<
 					token_id: token.tokenId,
 					token_claims: token.claims,
 				};
-	return new SignJWT({
+	const claims = {
+		iss: input.issuer,
+		aud: input.audience,
+		iat: issuedAt,
+		exp: issuedAt + ORIGIN_ASSERTION_LIFETIME_SECONDS,
+		jti: crypto.randomUUID(),
 		...identity,
 		request_sha256: await requestBinding(input.method, input.upstreamUrl),
-	})
+	};
+	// jose's lower-level signer over claims built here: every claim is already a valid JSON
+	// value of the gateway's own making, so SignJWT's claim builder would only check them again.
+	return new CompactSign(textEncoder.encode(JSON.stringify(claims)))
 		.setProtectedHeader({ alg: key.algorithm, kid: key.keyId, typ: ORIGIN_ASSERTION_TYPE })
-		.setIssuer(input.issuer)
-		.setAudience(input.audience)
-		.setIssuedAt(issuedAt)
-		.setExpirationTime(issuedAt + ORIGIN_ASSERTION_LIFETIME_SECONDS)
-		.setJti(crypto.randomUUID())
 		.sign(key.signingKey);
 }

@@ -3,6 +3,9 @@ import { GatewayError } from "../http/errors";
 
 const ANY_ESCAPE = /%[0-9a-f]{2}/gi;
 const DOT_SEGMENT = /(^|\/)\.{1,2}(\/|$)/;
+// What makes some lenient reading of a path differ from the path itself: an escape, a backslash,
+// a `;` parameter, an upper-case letter, a repeated slash, a trailing slash.
+const READS_DIFFERENTLY = /[%\\;A-Z]|\/\/|.\/$/;
 
 /**
  * Every escape decoded once, byte by byte, as an origin that decodes before routing reads the
@@ -41,6 +44,11 @@ export function resolveRoute(path: string, routes: readonly Route[]): Route {
 	const route = matchRoute(path, routes);
 	if (route === undefined) {
 		throw new GatewayError("route_not_found", "No route of the gateway serves this path.");
+	}
+	// Most paths have no feature that any reading below would change, so every reading is the
+	// path itself and matches the same route; the URL parser has already resolved dot segments.
+	if (!READS_DIFFERENTLY.test(path) && !DOT_SEGMENT.test(path)) {
+		return route;
 	}
 	const decoded = decodedOnce(path);
 	const ambiguous =

@@ -1,3 +1,11 @@
+import { LeastRecentlyUsedMap } from "../cache/least-recently-used";
+
+interface CachedAnswer {
+	value: string | null;
+	freshUntil: number;
+	generation: number;
+}
+
 /**
  * Remembers, inside one isolate, what KV answered for revocation keys, so that the tokens a
  * client sends again and again are checked without a KV read each time.
@@ -8,24 +16,21 @@
  * Memory is bounded by `maxEntries`; the least recently used entry goes first.
  */
 export class RevocationLookupCache {
-	private readonly entries = new Map<
-		string,
-		{ value: string | null; freshUntil: number; generation: number }
-	>();
+	private readonly entries: LeastRecentlyUsedMap<string, CachedAnswer>;
 	/** Counts this isolate's writes, so that a read can tell whether one happened meanwhile. */
 	private generation = 0;
-	/** Where eviction resumes: every key before it is gone (see `evictLeastRecentlyUsed`). */
-	private evictionCursor: MapIterator<string> | undefined;
 
 	constructor(
 		private readonly ttlMilliseconds: number,
-		private readonly maxEntries: number,
+		maxEntries: number,
 		private readonly clock: () => number,
-	) {}
+	) {
+		this.entries = new LeastRecentlyUsedMap(maxEntries);
+	}
 
-	/** Whether caching is on at all (a TTL of 0 turns it off). */
+	/** Whether caching is on at all (a TTL or a size of 0 turns it off). */
 	get enabled(): boolean {
-		return this.ttlMilliseconds > 0 && this.maxEntries > 0;
+		return this.ttlMilliseconds > 0;
 	}
 
 	get size(): number {
@@ -42,9 +47,6 @@ export class RevocationLookupCache {
 			this.entries.delete(key);
 			return undefined;
 		}
-		// Re-inserting moves the key to the end of the Map's order: most recently used.
-		this.entries.delete(key);
-		this.entries.set(key, entry);
 		return entry.value;
 	}
 
@@ -59,7 +61,7 @@ export class RevocationLookupCache {
 	 * could be replaced by the "not revoked" that the slower read brought back.
 	 */
 	recordRead(key: string, value: string | null, readGeneration: number): void {
-		const existing = this.entries.get(key);
+		const existing = this.entries.peek(key);
 		if (existing !== undefined && existing.generation > readGeneration) {
 			return;
 		}
@@ -76,32 +78,6 @@ export class RevocationLookupCache {
 		if (!this.enabled) {
 			return;
 		}
-		this.entries.delete(key);
 		this.entries.set(key, { value, freshUntil: this.clock() + this.ttlMilliseconds, generation });
-		while (this.entries.size > this.maxEntries) {
-			this.evictLeastRecentlyUsed();
-		}
-	}
-
-	/**
-	 * Drops the first key in the Map's order, which is the least recently used one: keys are
-	 * appended when set and moved to the end when read.
-	 *
-	 * A new `keys()` iterator would start at the beginning of the Map's table and step over every
-	 * slot that earlier deletions left empty there, so each eviction would cost more the longer
-	 * the cache has been full (benchmarked: 6 µs at 10,000 entries, and growing to tens of µs at
-	 * larger bounds). The cursor is kept instead: Map iterators stay valid while keys are added
-	 * and deleted, and every key before the cursor has already been deleted, so the next key it
-	 * yields is the oldest one left, and each empty slot is stepped over once.
-	 */
-	private evictLeastRecentlyUsed(): void {
-		let oldest = this.evictionCursor?.next();
-		if (oldest === undefined || oldest.done) {
-			this.evictionCursor = this.entries.keys();
-			oldest = this.evictionCursor.next();
-		}
-		if (!oldest.done) {
-			this.entries.delete(oldest.value);
-		}
 	}
 }

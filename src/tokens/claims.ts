@@ -58,6 +58,36 @@ export function checkClaims(
 	return { ...payload, sub, exp, iat };
 }
 
+/** The instants, in milliseconds, between which a verified token passes its time checks. */
+export interface ValidityWindow {
+	/** First instant at which `nbf` and `iat` pass; the verification instant at the latest. */
+	from: number;
+	/** First instant at which the token no longer passes: `exp` plus the tolerance, or sooner. */
+	until: number;
+}
+
+/**
+ * The exact instants at which the checks of `verify.ts` start and stop passing, so that a cached
+ * answer is given exactly when a fresh verification would give it. jose compares whole seconds
+ * (`floor(now / 1000)`) with the tolerance: `exp` passes while `exp > seconds - tolerance`, and
+ * `nbf` once `nbf <= seconds + tolerance`; the gateway's own `iat` check passes once
+ * `iat <= now / 1000 + skew` (`checkClaims` above).
+ */
+export function validityWindow(
+	claims: { exp: number; nbf?: unknown; iat: number },
+	toleranceSeconds: number,
+	issuedAtSkewSeconds: number,
+): ValidityWindow {
+	const notBefore = typeof claims.nbf === "number" ? claims.nbf : Number.NEGATIVE_INFINITY;
+	return {
+		from: Math.max(
+			Math.ceil(notBefore - toleranceSeconds) * 1000,
+			(claims.iat - issuedAtSkewSeconds) * 1000,
+		),
+		until: Math.ceil(claims.exp + toleranceSeconds) * 1000,
+	};
+}
+
 export function invalidClaim(description: string): GatewayError {
 	return new GatewayError("token_claim_invalid", description);
 }

@@ -18,7 +18,7 @@ export interface IssuerKeySet {
 }
 
 /** How long a fetched key set is used before it is fetched again, in milliseconds. */
-const KEY_SET_MAX_AGE_MS = 10 * 60 * 1000;
+export const KEY_SET_MAX_AGE_MS = 10 * 60 * 1000;
 
 /**
  * Least time between two fetches of a key set that succeeded, in milliseconds. A token with an

@@ -16,8 +16,10 @@ import {
 	checkClaims,
 	invalidClaim,
 	OWN_CLOCK_SKEW_SECONDS,
+	type ValidityWindow,
+	validityWindow,
 } from "./claims";
-import type { IssuerKeySet } from "./issuer-key-sets";
+import { type IssuerKeySet, KEY_SET_MAX_AGE_MS } from "./issuer-key-sets";
 import { codeForJoseError } from "./jose-error-codes";
 import type { VerificationKey } from "./key-material";
 import type { KeyRing } from "./key-ring";
@@ -36,6 +38,11 @@ export interface VerifiedToken {
 	keyId: string | undefined;
 	/** The trusted issuer's name for external tokens; undefined for the gateway's own. */
 	issuerName: string | undefined;
+	/**
+	 * When the same token would pass verification again, in milliseconds: the verification
+	 * cache answers only inside this window (verification-cache.ts).
+	 */
+	validity: ValidityWindow;
 }
 
 export interface VerifyOptions {
@@ -104,6 +111,8 @@ export async function verifyAccessToken(
 		sessionId: typeof claims.sid === "string" ? claims.sid : undefined,
 		keyId: key.keyId,
 		issuerName: undefined,
+		// The gateway's own keys are fixed for the isolate's life: only the claims bound reuse.
+		validity: validityWindow(claims, settings.clockToleranceSeconds, OWN_CLOCK_SKEW_SECONDS),
 	};
 }
 
@@ -140,12 +149,20 @@ async function verifyExternalToken(
 	if (jwk === undefined) {
 		throw new GatewayError("token_unknown_key", "The token's kid names no single key.");
 	}
+	// The issuer may withdraw its key; a fresh verification notices once the key set is
+	// fetched again, so reuse of this answer ends no later than the key set's own maximum age.
+	const window = validityWindow(
+		claims,
+		settings.clockToleranceSeconds,
+		settings.clockToleranceSeconds,
+	);
 	return {
 		claims,
 		tokenId: await tokenIdOf(token, claims.jti),
 		sessionId: typeof claims.sid === "string" ? claims.sid : undefined,
 		keyId: await calculateJwkThumbprint(jwk),
 		issuerName: issuer.name,
+		validity: { from: window.from, until: Math.min(window.until, now + KEY_SET_MAX_AGE_MS) },
 	};
 }
 

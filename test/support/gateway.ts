@@ -9,6 +9,7 @@ import { RevocationLookupCache } from "../../src/revocation/lookup-cache";
 import { Revocations } from "../../src/revocation/revocations";
 import { type RetryPolicy, RevocationStore } from "../../src/revocation/store";
 import { issuerKeySets } from "../../src/tokens/issuer-key-sets";
+import { VerificationCache } from "../../src/tokens/verification-cache";
 import { type FrozenClock, frozenClock } from "./clock";
 import { type RecordedLog, recordLogs } from "./log-recorder";
 import {
@@ -79,6 +80,7 @@ export async function testGateway(options: TestGatewayOptions = {}): Promise<Tes
 		issuerKeySets: issuerKeySets(settings.trustedIssuers, options.fetchKeySet),
 		originAssertionKey: await importOriginAssertionKey(settings.originAssertionSecret),
 		revocations: new Revocations(store, settings, logs.logger, clock, cache),
+		verificationCache: new VerificationCache(settings.verificationCacheMaxEntries),
 		logger: logs.logger,
 		clock,
 		fetchUpstream: origin.fetch,

@@ -1,5 +1,7 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
+import { verifyToken } from "../../src/auth/verify-token";
+import { KEY_SET_MAX_AGE_MS } from "../../src/tokens/issuer-key-sets";
 import { ADMIN_KEY, adminRevoke, bearer, type TestGateway, testGateway } from "../support/gateway";
 import { kvDouble } from "../support/kv-doubles";
 
@@ -153,6 +155,20 @@ describe("tokens from a trusted external issuer", () => {
 			expect(lastOutcome(gateway)).toBe("issuer_keys_unavailable");
 			expect(gateway.origin.proxied()).toHaveLength(0);
 		}
+	});
+
+	it("are reused from the verification cache no longer than their key set", async () => {
+		const idp = await identityProvider();
+		const { gateway } = await gatewayTrusting(idp);
+		const now = Math.floor(gateway.clock() / 1000);
+		const token = await idp.sign(gateway, { exp: now + 3000 });
+		const verified = await verifyToken(gateway.deps, token);
+		const verifiedAt = gateway.clock();
+		expect(verified.validity.until).toBe(verifiedAt + KEY_SET_MAX_AGE_MS);
+
+		const cache = gateway.deps.verificationCache;
+		expect(cache.get(token, verifiedAt + KEY_SET_MAX_AGE_MS - 1)).toBe(verified);
+		expect(cache.get(token, verifiedAt + KEY_SET_MAX_AGE_MS)).toBeUndefined();
 	});
 
 	it("can be revoked by user, session and token, in the issuer's own namespace", async () => {
