@@ -1,6 +1,7 @@
 import type { JWK } from "jose";
 import { z } from "zod";
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from "../tokens/algorithms";
+import { B64TOKEN } from "../tokens/bearer";
 import { jsonSetting } from "./json-setting";
 import { isPublicPathList, type PublicPathRule, parsePublicPaths } from "./public-paths";
 import { buildRoutes, type Route, routesSetting } from "./routes";
@@ -131,7 +132,11 @@ const settingsSchema = z.object({
 		"must be a JSON array of JWKs",
 	),
 	TRUSTED_ISSUERS: jsonSetting(trustedIssuerList, "[]", "must be a JSON array of issuer objects"),
-	ADMIN_API_KEY: z.string().min(32, "must be at least 32 characters"),
+	// Presented as a Bearer credential, so it must be one that the header can carry.
+	ADMIN_API_KEY: z
+		.string()
+		.min(32, "must be at least 32 characters")
+		.regex(B64TOKEN, "may hold only letters, digits and -._~+/ (then = signs)"),
 	ROUTES: routesSetting,
 	ORIGIN_ASSERTION_SECRET: z
 		.string()
@@ -168,6 +173,13 @@ export function parseSettings(raw: RawSettings): Settings {
 		if (env.ORIGIN_ASSERTION_SECRET === env[other]) {
 			throw new SettingsError(`ORIGIN_ASSERTION_SECRET must differ from ${other}`);
 		}
+	}
+
+	// The gateway's own issuer is verified with its own keys and never looked up among the
+	// trusted ones, so an entry for it would be dead configuration that misleads (and would
+	// name the wrong issuer for the gateway's own revoked tokens).
+	if (env.TRUSTED_ISSUERS.some((entry) => entry.issuer === env.TOKEN_ISSUER)) {
+		throw new SettingsError("TRUSTED_ISSUERS must not list TOKEN_ISSUER, the gateway's own");
 	}
 
 	// A deployed worker running with the published example secrets would accept tokens that

@@ -22,7 +22,8 @@ export async function readFormBody(c: Context): Promise<Map<string, string>> {
 		await readBoundedText(c.req.raw, MAX_FORM_BODY_BYTES),
 	)) {
 		if (parameters.has(name)) {
-			throw new GatewayError("invalid_request", `The parameter ${name} appears more than once.`);
+			// The name is not echoed: it is the caller's text, and a form is where tokens travel.
+			throw new GatewayError("invalid_request", "A parameter appears more than once.");
 		}
 		parameters.set(name, value);
 	}

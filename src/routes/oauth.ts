@@ -24,7 +24,11 @@ async function readTokenParameters(c: Context<GatewayEnv>) {
 	return { token, hint: form.get("token_type_hint") };
 }
 
-/** Verifies a presented token; undefined when it is not a live token of this gateway. */
+/**
+ * Verifies a presented token; undefined when it is not a live token of this gateway. When a
+ * trusted issuer's keys cannot be fetched, whether the token is live is unknown: that is a 503,
+ * never "not a token", or a revocation would be reported done while nothing was stored.
+ */
 async function verifyPresentedToken(
 	c: Context<GatewayEnv>,
 	token: string,
@@ -35,7 +39,7 @@ async function verifyPresentedToken(
 	try {
 		return await verifyToken(c.get("deps"), token);
 	} catch (error) {
-		if (error instanceof GatewayError) {
+		if (error instanceof GatewayError && error.code !== "issuer_keys_unavailable") {
 			c.set("logFields", { ...c.get("logFields"), token_outcome: error.code });
 			return undefined;
 		}
@@ -77,6 +81,7 @@ oauthRoutes.post("/revoke", async (c) => {
 					error_description: "This gateway issues and revokes access tokens only.",
 				},
 				400,
+				{ "Cache-Control": "no-store" },
 			);
 		}
 		return c.body(null, 200, { "Cache-Control": "no-store" });
@@ -95,14 +100,16 @@ oauthRoutes.post("/revoke", async (c) => {
 });
 
 // RFC 7662, for the admin (the protected resource's back office). Revoked, expired, malformed
-// and foreign tokens all read `{"active": false}` and nothing else (§2.2).
+// and foreign tokens all read `{"active": false}` and nothing else (§2.2); a token whose
+// issuer's keys cannot be fetched right now gets the same 503 as on any other route.
 oauthRoutes.post("/introspect", async (c) => {
 	if (!(await isAdmin(c))) {
 		throw new GatewayError("admin_key_invalid", "The admin API key is missing or wrong.");
 	}
 	const { token, hint } = await readTokenParameters(c);
 	if (hint !== undefined && !TOKEN_TYPE_HINTS.has(hint)) {
-		c.set("logFields", { ...c.get("logFields"), ignored_hint: hint.slice(0, 40) });
+		// Only that a hint was ignored: its text is the caller's, and could be a pasted token.
+		c.set("logFields", { ...c.get("logFields"), ignored_hint: true });
 	}
 	const inactive = () => c.json({ active: false }, 200, { "Cache-Control": "no-store" });
 

@@ -69,6 +69,11 @@ async function tokenRequest(
 			expiresAt: token.claims.exp,
 		};
 	} catch (error) {
+		// Without the issuer's keys the token cannot be judged either way; saying it needs no
+		// revocation could leave a live token unrevoked, so the caller is told to retry.
+		if (error instanceof GatewayError && error.code === "issuer_keys_unavailable") {
+			throw error;
+		}
 		if (error instanceof GatewayError && error.code === "token_expired") {
 			// jose reports expiry only after the signature checked out, so these claims are genuine.
 			const claims = decodeJwt(compactToken);

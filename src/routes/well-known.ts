@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { GatewayEnv } from "../http/context";
-import { methodNotAllowed } from "./fallbacks";
+import { methodNotAllowed, unknownRoute } from "./fallbacks";
 
 /** `/.well-known/*`: the public keys that verify the gateway's tokens. */
 export const wellKnownRoutes = new Hono<GatewayEnv>();
@@ -15,3 +15,4 @@ wellKnownRoutes.get("/jwks.json", (c) => {
 });
 
 wellKnownRoutes.all("/jwks.json", methodNotAllowed("GET", "HEAD"));
+wellKnownRoutes.all("*", unknownRoute);

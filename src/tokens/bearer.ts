@@ -3,9 +3,12 @@ import { GatewayError } from "../http/errors";
 /** Tokens longer than this are refused before any decoding (8 KiB, far above a normal JWT). */
 export const MAX_TOKEN_BYTES = 8192;
 
+/** RFC 6750 §2.1's b64token: what a Bearer credential may consist of. */
+export const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
 // RFC 6750 §2.1 with RFC 9110 §11.4: the scheme is case-insensitive, then one or more spaces
 // and a single b64token. Optional whitespace around the field value is already trimmed.
-const BEARER_CREDENTIAL = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+const BEARER_CREDENTIAL = new RegExp(`^Bearer +(${B64TOKEN.source.slice(1, -1)})$`, "i");
 const BEARER_SCHEME = /^Bearer(?: |$)/i;
 
 /**

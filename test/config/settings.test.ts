@@ -81,6 +81,26 @@ describe("parseSettings", () => {
 		expect(settingsError({ ...required, ...overrides })).toContain(message);
 	});
 
+	it("refuses an admin key that a Bearer header could not carry", () => {
+		const message = settingsError({
+			...required,
+			ADMIN_API_KEY: "an admin key with spaces of 32+ chars",
+		});
+		expect(message).toContain("ADMIN_API_KEY may hold only");
+	});
+
+	it("refuses a trusted issuer that is the gateway's own issuer", () => {
+		const own = {
+			name: "shadow",
+			issuer: "issuer",
+			jwks_uri: "https://idp.example/jwks.json",
+			audience: "api",
+			algorithms: ["RS256"],
+		};
+		const message = settingsError({ ...required, TRUSTED_ISSUERS: JSON.stringify([own]) });
+		expect(message).toContain("TRUSTED_ISSUERS must not list TOKEN_ISSUER");
+	});
+
 	it("never repeats a secret's value in its message", () => {
 		const message = settingsError({ ...required, SIGNING_KEY: "tiny-secret" });
 		expect(message).not.toContain("tiny-secret");

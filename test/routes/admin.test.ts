@@ -230,6 +230,16 @@ describe("GET and DELETE /admin/revocations", () => {
 		expect(gateway.origin.proxied()).toHaveLength(0);
 	});
 
+	it("answers an unknown /.well-known path itself, even with a valid token", async () => {
+		const gateway = await testGateway();
+		const unknown = await gateway.request("/.well-known/openid-configuration", {
+			headers: bearer(await logIn(gateway)),
+		});
+		expect(unknown.status).toBe(404);
+		expect(await unknown.json()).toMatchObject({ error: "not_found" });
+		expect(gateway.origin.proxied()).toHaveLength(0);
+	});
+
 	it("lists by kind, page by page, until every entry was seen", async () => {
 		const gateway = await testGateway();
 		const ids = Array.from({ length: 7 }, (_, index) => `session-${index}`);

@@ -92,6 +92,7 @@ describe("POST /oauth/revoke (RFC 7009)", () => {
 			form({ token: "opaque-refresh-token", token_type_hint: "refresh_token" }),
 		);
 		expect(response.status).toBe(400);
+		expect(response.headers.get("Cache-Control")).toBe("no-store");
 		expect(await response.json()).toMatchObject({ error: "unsupported_token_type" });
 	});
 

@@ -157,6 +157,31 @@ describe("tokens from a trusted external issuer", () => {
 		}
 	});
 
+	it("cannot be revoked or introspected while the key set is down: 503, nothing stored", async () => {
+		const idp = await identityProvider();
+		const { gateway, store } = await gatewayTrusting(idp);
+		idp.setMode("down");
+		const token = await idp.sign(gateway);
+		const attempts = [
+			await gateway.request("/oauth/revoke", {
+				method: "POST",
+				headers: { "Content-Type": "application/x-www-form-urlencoded" },
+				body: new URLSearchParams({ token }),
+			}),
+			await adminRevoke(gateway, { token }),
+			await gateway.request("/oauth/introspect", {
+				method: "POST",
+				headers: { ...bearer(ADMIN_KEY), "Content-Type": "application/x-www-form-urlencoded" },
+				body: new URLSearchParams({ token }),
+			}),
+		];
+		for (const response of attempts) {
+			expect(response.status).toBe(503);
+			expect(await response.json()).toMatchObject({ error: "temporarily_unavailable" });
+		}
+		expect(store.puts).toHaveLength(0);
+	});
+
 	it("are reused from the verification cache no longer than their key set", async () => {
 		const idp = await identityProvider();
 		const { gateway } = await gatewayTrusting(idp);
