@@ -71,6 +71,11 @@ export async function readBoundedText(
 		bytes.set(chunk, offset);
 		offset += chunk.byteLength;
 	}
-	// Invalid UTF-8 becomes replacement characters and then fails schema or JSON checks.
-	return new TextDecoder().decode(bytes);
+	// Invalid UTF-8 is refused rather than decoded into replacement characters, which would
+	// otherwise pass as ids and revoke or reinstate something other than what was sent.
+	try {
+		return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+	} catch {
+		throw new GatewayError("invalid_request", "The body is not valid UTF-8.");
+	}
 }

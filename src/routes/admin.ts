@@ -13,8 +13,10 @@ import { knownIssuer, revocationRequestFor, revocationTarget } from "./revocatio
 export const adminRoutes = new Hono<GatewayEnv>();
 adminRoutes.use(requireAdmin);
 
+// Strict on both sides: zod reports a key only when neither side knows it, so a misspelt field
+// (`isuer`) is refused instead of quietly revoking in the gateway's own namespace.
 const createBody = revocationTarget.and(
-	z.object({
+	z.strictObject({
 		// Control characters would be escaped sixfold in the metadata JSON and could push it past
 		// KV's 1024-byte limit; a reason is a line of text.
 		reason: z
@@ -59,6 +61,10 @@ adminRoutes.get("/revocations", async (c) => {
 		);
 	}
 	const { kind, limit, cursor } = query.data;
+	// An issuer's ids live under one prefix per kind, so the filter needs the kind to be one.
+	if (query.data.issuer !== undefined && kind === undefined) {
+		throw new GatewayError("invalid_request", "issuer filters one kind: send kind as well.");
+	}
 	const issuer = knownIssuer(query.data.issuer, c.get("deps"));
 	const page = await revocations.list(kind, issuer, limit, cursor);
 	return c.json({ revocations: page.records, cursor: page.cursor ?? null });

@@ -19,13 +19,21 @@ const issuerName = z.string().min(1).max(32).optional();
  * What an admin may revoke: exactly one of a token id, a token, a user, a session, a key. Ids of
  * an external issuer's tokens name that issuer, since its users are not the gateway's.
  */
-export const revocationTarget = z.union([
-	z.strictObject({ jti: revocationId, exp: z.number().finite().optional(), issuer: issuerName }),
-	z.strictObject({ token: z.string().min(1).max(MAX_TOKEN_BYTES) }),
-	z.strictObject({ sub: revocationId, issuer: issuerName }),
-	z.strictObject({ sid: revocationId, issuer: issuerName }),
-	z.strictObject({ kid: revocationId }),
-]);
+export const revocationTarget = z.union(
+	[
+		z.strictObject({ jti: revocationId, exp: z.number().finite().optional(), issuer: issuerName }),
+		// Surrounding whitespace is never part of a JWT; trimmed, as /oauth/revoke trims it.
+		z.strictObject({ token: z.string().trim().min(1).max(MAX_TOKEN_BYTES) }),
+		z.strictObject({ sub: revocationId, issuer: issuerName }),
+		z.strictObject({ sid: revocationId, issuer: issuerName }),
+		z.strictObject({ kid: revocationId }),
+	],
+	{
+		error:
+			"Send exactly one of jti, token, sub, sid or kid as a string (ids of 1 to 256 bytes; " +
+			"issuer with jti, sub or sid of an external issuer), and optionally a reason.",
+	},
+);
 
 export type RevocationTarget = z.infer<typeof revocationTarget>;
 

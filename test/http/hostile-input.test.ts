@@ -52,6 +52,19 @@ describe("hostile input to the gateway's routes", () => {
 		["an unknown auth route", "/auth/verify", { method: "POST" }],
 	];
 
+	it("refuses an admin revocation whose id is invalid UTF-8, storing nothing", async () => {
+		const gateway = await testGateway();
+		const bytes = new Uint8Array([...new TextEncoder().encode('{"sub":"'), 0xff, 0xfe, 0x22, 0x7d]);
+		const response = await gateway.request("/admin/revocations", {
+			method: "POST",
+			headers: { ...bearer(ADMIN_KEY), "Content-Type": "application/json" },
+			body: bytes,
+		});
+		expect(response.status).toBe(400);
+		expect(await response.json()).toMatchObject({ error: "invalid_request" });
+		expect((await gateway.kv.list()).keys).toHaveLength(0);
+	});
+
 	it.each(cases)("%s answers a JSON 4xx", async (_case, path, init) => {
 		const gateway = await testGateway();
 		const response = await gateway.request(path, init);

@@ -84,6 +84,14 @@ describe("POST /admin/revocations", () => {
 		expect((await gateway.kv.list()).keys).toHaveLength(0);
 	});
 
+	it("revokes a token presented with surrounding whitespace", async () => {
+		const gateway = await testGateway();
+		const token = await logIn(gateway);
+		expect((await adminRevoke(gateway, { token: ` ${token}\n` })).status).toBe(201);
+		const response = await gateway.request("/api/whoami", { headers: bearer(token) });
+		expect(response.status).toBe(401);
+	});
+
 	it("refuses a token the gateway did not sign, naming the reason to the admin", async () => {
 		const gateway = await testGateway();
 		const forged = await new SignJWT({ sub: "alice" })
@@ -106,6 +114,8 @@ describe("POST /admin/revocations", () => {
 		["a non-string id", { jti: 42 }],
 		["a string exp", { jti: "abc", exp: "soon" }],
 		["an unknown field", { user: "alice" }],
+		["a misspelt field next to a target", { sub: "alice", isuer: "auth0" }],
+		["an issuer next to a kid", { kid: "key-1", issuer: "auth0" }],
 		["a reason too long", { sub: "alice", reason: "r".repeat(201) }],
 		["a reason of control characters", { sub: "alice", reason: "\u0001".repeat(200) }],
 		["a reason of two lines", { sub: "alice", reason: "one\u2028two" }],
@@ -283,7 +293,7 @@ describe("GET and DELETE /admin/revocations", () => {
 		const page = (await response.json()) as { revocations: { kind: string }[] };
 		expect(page.revocations.map((entry) => entry.kind).sort()).toEqual(["session", "user"]);
 
-		for (const query of ["kind=planet", "limit=0", "limit=5000", "limit=abc"]) {
+		for (const query of ["kind=planet", "limit=0", "limit=5000", "limit=abc", "issuer=idp"]) {
 			const bad = await gateway.request(`/admin/revocations?${query}`, admin);
 			expect(bad.status).toBe(400);
 		}

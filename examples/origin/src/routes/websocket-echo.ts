@@ -17,7 +17,13 @@ export const webSocketEchoRoute = new Hono<OriginEnv>().get("/api/ws", (context)
 		server.send(event.data);
 	});
 	server.addEventListener("close", (event) => {
-		server.close(event.code, event.reason);
+		// 1005 (no code given) and 1006 (connection lost) describe a close and may never be sent
+		// in one (RFC 6455 §7.4.1), so such a close is answered without a code.
+		if (event.code === 1005 || event.code === 1006) {
+			server.close();
+		} else {
+			server.close(event.code, event.reason);
+		}
 	});
 	return new Response(null, { status: 101, webSocket: client });
 });
