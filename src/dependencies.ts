@@ -1,7 +1,7 @@
 import { parseSettings, SettingsError } from "./config/settings";
 import type { GatewayDependencies } from "./http/context";
 import type { Logger } from "./http/logger";
-import { importOriginAssertionKey } from "./proxy/origin-assertion";
+import { OriginAssertionSigner } from "./proxy/origin-assertion";
 import { RevocationLookupCache } from "./revocation/lookup-cache";
 import { Revocations } from "./revocation/revocations";
 import { RevocationStore } from "./revocation/store";
@@ -31,7 +31,7 @@ export async function dependenciesFromEnv(
 		settings,
 		keys: await keyRingFor(settings),
 		issuerKeySets: issuerKeySets(settings.trustedIssuers),
-		originAssertionKey: await importOriginAssertionKey(settings.originAssertionSecret),
+		originAssertions: await OriginAssertionSigner.fromSecret(settings.originAssertionSecret),
 		revocations: new Revocations(store, settings, logger, clock, cache),
 		verificationCache: new VerificationCache(settings.verificationCacheMaxEntries),
 		logger,

@@ -29,12 +29,13 @@ export function createGateway(deps: GatewayDependencies): Hono<GatewayEnv> {
 	app.route("/.well-known", wellKnownRoutes);
 
 	app.all("*", async (c) => {
-		const route = resolveRoute(new URL(c.req.url).pathname, deps.settings.routes);
+		const clientUrl = new URL(c.req.url);
+		const route = resolveRoute(clientUrl.pathname, deps.settings.routes);
 		if (needsToken(route, c.req.raw)) {
 			await authenticate(c);
 		}
 
-		return forwardToUpstream(c, route);
+		return forwardToUpstream(c, route, clientUrl);
 	});
 
 	app.onError(handleError);

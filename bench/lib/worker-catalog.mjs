@@ -71,6 +71,15 @@ export const BENCH_WORKERS = [
 		describe: "the gateway with its request log line built but not written",
 	},
 	{
+		name: "gateway-no-origin-assertion",
+		entry: "bench/workers/gateway-ablation.ts",
+		settings: "gateway",
+		kv: true,
+		bindings: { BENCH_ABLATION: "no-origin-assertion" },
+		fullRunOnly: true,
+		describe: "the gateway sending a dummy instead of its signed origin assertion",
+	},
+	{
 		name: "verification-cost",
 		entry: "bench/workers/verification-cost.ts",
 		settings: "probe",
@@ -110,6 +119,7 @@ export const ABLATION_TARGETS = [
 	"gateway-no-revocation-check",
 	"gateway-no-kv-reads",
 	"gateway-no-console-output",
+	"gateway-no-origin-assertion",
 ];
 
 /** The workers of a run: all of them, or those the smoke run needs. */

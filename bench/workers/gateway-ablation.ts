@@ -1,3 +1,4 @@
+import { OriginAssertionSigner } from "../../src/proxy/origin-assertion";
 import { Revocations } from "../../src/revocation/revocations";
 import { RevocationStore } from "../../src/revocation/store";
 import countedGateway from "./counted-gateway";
@@ -10,7 +11,9 @@ import countedGateway from "./counted-gateway";
  * - `no-revocation-check`: the check returns at once (verify and forward only);
  * - `no-kv-reads`: the check runs with its cache, but KV is never read and every key it would
  *   fetch counts as absent (what the check costs when every answer is cached);
- * - `no-console-output`: the request log line is built but not written out.
+ * - `no-console-output`: the request log line is built but not written out;
+ * - `no-origin-assertion`: the request goes to the origin with a fixed dummy in place of the
+ *   signed assertion (the benchmark's origin route does not check it).
  *
  * The parts are replaced on the shared prototypes, which is possible here because each worker
  * runs in its own isolate with its own copy of the modules.
@@ -31,6 +34,9 @@ function switchOff(part: string | undefined): void {
 			return;
 		case "no-console-output":
 			console.log = () => {};
+			return;
+		case "no-origin-assertion":
+			OriginAssertionSigner.prototype.sign = async () => "ablated";
 			return;
 		default:
 			throw new Error(`unknown BENCH_ABLATION: ${part}`);

@@ -1,5 +1,5 @@
 import type { Settings } from "../config/settings";
-import type { OriginAssertionKey } from "../proxy/origin-assertion";
+import type { OriginAssertionSigner } from "../proxy/origin-assertion";
 import type { Revocations } from "../revocation/revocations";
 import type { IssuerKeySet } from "../tokens/issuer-key-sets";
 import type { KeyRing } from "../tokens/key-ring";
@@ -15,7 +15,7 @@ export interface GatewayDependencies {
 	/** Remote key sets of the trusted external issuers, by exact `iss`. */
 	issuerKeySets: ReadonlyMap<string, IssuerKeySet>;
 	/** Signs the assertion every forwarded request carries to the origin. */
-	originAssertionKey: OriginAssertionKey;
+	originAssertions: OriginAssertionSigner;
 	revocations: Revocations;
 	/** Tokens that already passed verification in this isolate. */
 	verificationCache: VerificationCache;

@@ -4,7 +4,7 @@ import type { GatewayEnv } from "../http/context";
 import { GatewayError } from "../http/errors";
 import { clientResponseHeaders, upstreamRequestHeaders } from "./headers";
 import { identityHeaders } from "./identity-headers";
-import { ORIGIN_ASSERTION_HEADER, signOriginAssertion } from "./origin-assertion";
+import { ORIGIN_ASSERTION_HEADER } from "./origin-assertion";
 
 /** RFC 9110 gives a body on these no meaning, and the runtime refuses to send one. */
 const BODILESS_METHODS = new Set(["GET", "HEAD"]);
@@ -32,12 +32,16 @@ export function isWebSocketUpgrade(request: Request): boolean {
  * the origin accepts is handed to the client.
  *
  * Hono's proxy helper is not used: it drops `Upgrade`, follows redirects unless told otherwise,
- * and replaces `Accept-Encoding`, which the origin would notice.
+ * and replaces `Accept-Encoding`, which the origin would notice. `clientUrl` is the request's
+ * URL, parsed once by the caller.
  */
-export async function forwardToUpstream(c: Context<GatewayEnv>, route: Route): Promise<Response> {
-	const { settings, originAssertionKey, clock } = c.get("deps");
+export async function forwardToUpstream(
+	c: Context<GatewayEnv>,
+	route: Route,
+	clientUrl: URL,
+): Promise<Response> {
+	const { settings, originAssertions, clock } = c.get("deps");
 	const incoming = c.req.raw;
-	const clientUrl = new URL(incoming.url);
 	const upstreamUrl = upstreamUrlFor(route.upstream, clientUrl);
 	const token = c.get("token");
 	c.set("logFields", {
@@ -46,8 +50,7 @@ export async function forwardToUpstream(c: Context<GatewayEnv>, route: Route): P
 		upstream: upstreamUrl.host,
 	});
 
-	const assertion = await signOriginAssertion({
-		key: originAssertionKey,
+	const assertion = await originAssertions.sign({
 		issuer: settings.issuer,
 		audience: upstreamUrl.origin,
 		now: clock(),

@@ -26,7 +26,7 @@ export interface OriginAssertionKey {
 }
 
 /** Imports the assertion key from its secret (validated to be at least 32 bytes). */
-export async function importOriginAssertionKey(secret: string): Promise<OriginAssertionKey> {
+async function importOriginAssertionKey(secret: string): Promise<OriginAssertionKey> {
 	const bytes = textEncoder.encode(secret);
 	const keyId = await calculateJwkThumbprint({ kty: "oct", k: base64url.encode(bytes) });
 	const signingKey = await crypto.subtle.importKey(
@@ -50,7 +50,6 @@ export async function requestBinding(method: string, url: URL): Promise<string> 
 }
 
 export interface OriginAssertionInput {
-	key: OriginAssertionKey;
 	/** `iss`: the gateway's issuer name. */
 	issuer: string;
 	/** `aud`: the origin of the upstream the request goes to, e.g. `https://api.internal`. */
@@ -69,30 +68,43 @@ export interface OriginAssertionInput {
  * gateway, and for whom. Anonymous requests get one too, without `sub`, so the origin can tell
  * "came through the gateway without a token" from "did not come through the gateway".
  */
-export async function signOriginAssertion(input: OriginAssertionInput): Promise<string> {
-	const { key, token } = input;
-	const issuedAt = Math.floor(input.now / 1000);
-	const identity =
-		token === undefined
-			? {}
-			: {
-					sub: token.claims.sub,
-					sid: token.sessionId,
-					token_id: token.tokenId,
-					token_claims: token.claims,
-				};
-	const claims = {
-		iss: input.issuer,
-		aud: input.audience,
-		iat: issuedAt,
-		exp: issuedAt + ORIGIN_ASSERTION_LIFETIME_SECONDS,
-		jti: crypto.randomUUID(),
-		...identity,
-		request_sha256: await requestBinding(input.method, input.upstreamUrl),
-	};
-	// jose's lower-level signer over claims built here: every claim is already a valid JSON
-	// value of the gateway's own making, so SignJWT's claim builder would only check them again.
-	return new CompactSign(textEncoder.encode(JSON.stringify(claims)))
-		.setProtectedHeader({ alg: key.algorithm, kid: key.keyId, typ: ORIGIN_ASSERTION_TYPE })
-		.sign(key.signingKey);
+export class OriginAssertionSigner {
+	constructor(readonly key: OriginAssertionKey) {}
+
+	/** A signer for the `ORIGIN_ASSERTION_SECRET`, its key imported once. */
+	static async fromSecret(secret: string): Promise<OriginAssertionSigner> {
+		return new OriginAssertionSigner(await importOriginAssertionKey(secret));
+	}
+
+	async sign(input: OriginAssertionInput): Promise<string> {
+		const { token } = input;
+		const issuedAt = Math.floor(input.now / 1000);
+		const identity =
+			token === undefined
+				? {}
+				: {
+						sub: token.claims.sub,
+						sid: token.sessionId,
+						token_id: token.tokenId,
+						token_claims: token.claims,
+					};
+		const claims = {
+			iss: input.issuer,
+			aud: input.audience,
+			iat: issuedAt,
+			exp: issuedAt + ORIGIN_ASSERTION_LIFETIME_SECONDS,
+			jti: crypto.randomUUID(),
+			...identity,
+			request_sha256: await requestBinding(input.method, input.upstreamUrl),
+		};
+		// jose's lower-level signer over claims built here: every claim is already a valid JSON
+		// value of the gateway's own making, so SignJWT's claim builder would only check them again.
+		return new CompactSign(textEncoder.encode(JSON.stringify(claims)))
+			.setProtectedHeader({
+				alg: this.key.algorithm,
+				kid: this.key.keyId,
+				typ: ORIGIN_ASSERTION_TYPE,
+			})
+			.sign(this.key.signingKey);
+	}
 }

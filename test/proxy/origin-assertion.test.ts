@@ -36,7 +36,7 @@ describe("the origin assertion", () => {
 		const assertion = assertionSentTo(gateway);
 		expect(decodeProtectedHeader(assertion)).toEqual({
 			alg: "HS256",
-			kid: gateway.deps.originAssertionKey.keyId,
+			kid: gateway.deps.originAssertions.key.keyId,
 			typ: "gateway-assertion+jwt",
 		});
 		const { payload } = await jwtVerify(assertion, SECRET, {

@@ -4,7 +4,7 @@ import { parseSettings, type RawSettings, type Settings } from "../../src/config
 import { keyRingFor } from "../../src/dependencies";
 import { createGateway } from "../../src/gateway";
 import type { GatewayDependencies } from "../../src/http/context";
-import { importOriginAssertionKey } from "../../src/proxy/origin-assertion";
+import { OriginAssertionSigner } from "../../src/proxy/origin-assertion";
 import { RevocationLookupCache } from "../../src/revocation/lookup-cache";
 import { Revocations } from "../../src/revocation/revocations";
 import { type RetryPolicy, RevocationStore } from "../../src/revocation/store";
@@ -78,7 +78,7 @@ export async function testGateway(options: TestGatewayOptions = {}): Promise<Tes
 		settings,
 		keys: await keyRingFor(settings),
 		issuerKeySets: issuerKeySets(settings.trustedIssuers, options.fetchKeySet),
-		originAssertionKey: await importOriginAssertionKey(settings.originAssertionSecret),
+		originAssertions: await OriginAssertionSigner.fromSecret(settings.originAssertionSecret),
 		revocations: new Revocations(store, settings, logs.logger, clock, cache),
 		verificationCache: new VerificationCache(settings.verificationCacheMaxEntries),
 		logger: logs.logger,
