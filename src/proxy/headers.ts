@@ -59,8 +59,6 @@ function isReservedHeader(name: string): boolean {
 	);
 }
 
-const REQUEST_ID_HEADER_NAME = REQUEST_ID_HEADER.toLowerCase();
-
 /** Content codings that the runtime's fetch decodes as the response body is read. */
 const DECODED_CODINGS = new Set(["gzip", "br"]);
 
@@ -121,42 +119,34 @@ export function upstreamRequestHeaders(incoming: Headers, options: UpstreamHeade
 	// every spelling under which an origin might take a header for one the gateway sets. The
 	// target host comes from configuration and the body's framing from the runtime, which knows
 	// the length of what it sends; the client's values describe another connection.
-	const dropped = (name: string) =>
-		HOP_BY_HOP_HEADERS.has(name) ||
-		named.has(name) ||
-		isReservedHeader(name) ||
-		name === "host" ||
-		name === "content-length" ||
-		name === REQUEST_ID_HEADER_NAME ||
-		(name === "authorization" && !options.forwardAuthorization);
-
-	// Collected as pairs and turned into Headers once: each Headers call crosses into the runtime.
-	// Iterating joins a repeated request field into one comma-separated value, which RFC 9110
-	// §5.3 makes equivalent (and clients send Cookie only once, RFC 6265 §5.4).
-	const pairs: [string, string][] = [];
-	for (const [name, value] of incoming) {
-		if (!dropped(name)) {
-			pairs.push([name, value]);
-		}
-	}
+	const headers = copyWithout(
+		incoming,
+		(name) =>
+			HOP_BY_HOP_HEADERS.has(name) ||
+			named.has(name) ||
+			isReservedHeader(name) ||
+			name === "host" ||
+			name === "content-length" ||
+			(name === "authorization" && !options.forwardAuthorization),
+	);
 
 	// Cloudflare's edge sets CF-Connecting-IP itself, replacing a value the client sent, so it is
 	// the client address the gateway can vouch for.
 	const clientIp = incoming.get("cf-connecting-ip");
 	if (clientIp !== null) {
-		pairs.push(["X-Forwarded-For", clientIp]);
+		headers.set("X-Forwarded-For", clientIp);
 	}
-	pairs.push(
-		["X-Forwarded-Proto", options.clientUrl.protocol.replace(":", "")],
-		["X-Forwarded-Host", options.clientUrl.host],
-		[REQUEST_ID_HEADER, options.requestId],
-	);
+	headers.set("X-Forwarded-Proto", options.clientUrl.protocol.replace(":", ""));
+	headers.set("X-Forwarded-Host", options.clientUrl.host);
+	headers.set(REQUEST_ID_HEADER, options.requestId);
 	if (options.webSocketUpgrade) {
-		pairs.push(["Upgrade", "websocket"]);
+		headers.set("Upgrade", "websocket");
 	}
-	// Identity headers come last; every client header of their names was dropped above.
-	pairs.push(...Object.entries(options.identity));
-	return new Headers(pairs);
+
+	for (const [name, value] of Object.entries(options.identity)) {
+		headers.set(name, value);
+	}
+	return headers;
 }
 
 /**
