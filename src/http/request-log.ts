@@ -5,6 +5,19 @@ import type { GatewayEnv } from "./context";
 export const REQUEST_ID_HEADER = "X-Request-Id";
 
 /**
+ * The path of a request URL exactly as it is forwarded, escapes and all; Hono's `c.req.path`
+ * decodes them, which would log another path than the one that was checked.
+ */
+function rawPathOf(url: string): string {
+	const start = url.indexOf("/", url.indexOf("//") + 2);
+	if (start < 0) {
+		return "/";
+	}
+	const query = url.indexOf("?", start);
+	return url.slice(start, query < 0 ? undefined : query);
+}
+
+/**
  * Gives each request an id and writes one JSON log line when it ends: request id, method, route,
  * status, outcome code and duration. The path is logged without its query, which can hold tokens.
  */
@@ -21,7 +34,7 @@ export const requestLog: MiddlewareHandler<GatewayEnv> = async (c, next) => {
 		request_id: requestId,
 		method: c.req.method,
 		route: c.req.routePath,
-		path: c.req.path.slice(0, 200),
+		path: rawPathOf(c.req.url).slice(0, 200),
 		status: c.res.status,
 		outcome: c.get("outcome") ?? "ok",
 		duration_ms: clock() - startedAt,

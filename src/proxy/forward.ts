@@ -80,9 +80,19 @@ export async function forwardToUpstream(
 		signal: abort.signal,
 	});
 	const response = await fetchWithinTimeout(c, request, abort);
+	// A Response can carry only the statuses HTTP defines for a final answer (200 to 599), and
+	// 101 only with the WebSocket it switched to; anything else from the origin is its fault.
+	const switched = response.webSocket !== null;
+	if (!switched && (response.status < 200 || response.status > 599)) {
+		c.set("logFields", { ...c.get("logFields"), upstream_status: response.status });
+		throw new GatewayError(
+			"upstream_invalid_response",
+			"The origin answered with a status HTTP does not allow here.",
+		);
+	}
 
 	const responseHeaders = clientResponseHeaders(response.headers);
-	if (response.webSocket !== null) {
+	if (switched) {
 		return new Response(null, {
 			status: 101,
 			webSocket: response.webSocket,

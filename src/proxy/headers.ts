@@ -1,5 +1,4 @@
 import { REQUEST_ID_HEADER } from "../http/request-log";
-import { IDENTITY_HEADER_PREFIX } from "./identity-headers";
 
 /** RFC 9110 §7.6.1 connection-specific headers, plus the non-standard ones still seen. */
 const HOP_BY_HOP_HEADERS = new Set([
@@ -39,6 +38,23 @@ const REQUEST_REWRITING_HEADERS = new Set([
 	"x-proxyuser-ip",
 	"x-forwarded",
 	"forwarded-for",
+	"x-original-uri",
+	"x-scheme",
+	"x-url-scheme",
+	"front-end-https",
+	"x-originating-ip",
+	"x-remote-addr",
+	"x-remote-ip",
+	// Identities that other proxies and access layers vouch for: an origin that also sits behind
+	// one of them must not receive a client's claim to be someone.
+	"remote-user",
+	"x-remote-user",
+	"x-auth-request-user",
+	"x-auth-request-email",
+	"x-auth-request-preferred-username",
+	"x-authenticated-user",
+	"cf-access-jwt-assertion",
+	"cf-access-authenticated-user-email",
 ]);
 
 /**
@@ -49,11 +65,18 @@ function canonicalName(name: string): string {
 	return name.toLowerCase().replaceAll("_", "-");
 }
 
+/**
+ * The whole `X-Gateway-` family is the gateway's, wider than its identity prefix
+ * (`X-Gateway-Auth-`), so that no client header (`X-Gateway-Auth`, `X-Gateway-Authorization`)
+ * can look like one of the gateway's own.
+ */
+const GATEWAY_HEADER_PREFIX = "x-gateway-";
+
 /** Whether a client-sent header could pose as one the gateway sets or vouches for. */
 function isReservedHeader(name: string): boolean {
 	const canonical = canonicalName(name);
 	return (
-		canonical.startsWith(IDENTITY_HEADER_PREFIX) ||
+		canonical.startsWith(GATEWAY_HEADER_PREFIX) ||
 		canonical.startsWith("x-forwarded-") ||
 		REQUEST_REWRITING_HEADERS.has(canonical)
 	);

@@ -6,6 +6,11 @@ const DOT_SEGMENT = /(^|\/)\.{1,2}(\/|$)/;
 // What makes some lenient reading of a path differ from the path itself: an escape, a backslash,
 // a `;` parameter, an upper-case letter, a repeated slash, a trailing slash.
 const READS_DIFFERENTLY = /[%\\;A-Z]|\/\/|.\/$/;
+// Escapes that no plain path needs and that some origins decode into something else: NUL, which
+// can cut a path short; IIS's `%u` form; the overlong UTF-8 lead bytes C0 and C1, once read as
+// `.` and `/`; and an escaped `%` followed by hex digits, which an origin that decodes twice
+// would turn into a second escape.
+const DECODED_ELSEWHERE = /%00|%u|%c[01]|%25[0-9a-f]{2}/i;
 
 /**
  * Every escape decoded once, byte by byte, as an origin that decodes before routing reads the
@@ -38,7 +43,8 @@ function lenientReadings(decoded: string): string[] {
  * path than the one the gateway checked, so `/%61pi/x` or `/public/..%2Fadmin` could reach a
  * protected route without a token. A path with any reading under another route is refused
  * instead, and so is one whose escapes hide dot segments, which could climb out of an
- * upstream's base path.
+ * upstream's base path, or that holds escapes some origins decode differently (`%00`, `%u…`,
+ * overlong `%c0`/`%c1`, double-encoded `%25xx`).
  */
 export function resolveRoute(path: string, routes: readonly Route[]): Route {
 	const route = matchRoute(path, routes);
@@ -52,12 +58,14 @@ export function resolveRoute(path: string, routes: readonly Route[]): Route {
 	}
 	const decoded = decodedOnce(path);
 	const ambiguous =
+		DECODED_ELSEWHERE.test(path) ||
 		DOT_SEGMENT.test(decoded) ||
 		lenientReadings(decoded).some((reading) => matchRoute(reading, routes) !== route);
 	if (ambiguous) {
 		throw new GatewayError(
 			"path_ambiguous",
-			"The path reads differently once its escapes are decoded; send it unambiguously.",
+			"An origin could read this path as another one (escapes, letter case, ;, repeated or " +
+				"trailing slashes); send it in its plain form.",
 		);
 	}
 	return route;

@@ -118,6 +118,19 @@ describe("forwarding to the origin", () => {
 			"X-Original-Host": "evil.example",
 			"X-Host": "evil.example",
 			"X-Envoy-Original-Path": "/admin",
+			"X-Original-URI": "/admin",
+			"X-Scheme": "gopher",
+			"Front-End-Https": "off",
+			"X-Originating-IP": "6.6.6.6",
+			// Identities that other access layers vouch for, and the gateway's wider namespace.
+			"X-Remote-User": "mallory",
+			"Remote-User": "mallory",
+			"X-Auth-Request-User": "mallory",
+			"X-Authenticated-User": "mallory",
+			"Cf-Access-Jwt-Assertion": "forged",
+			"Cf-Access-Authenticated-User-Email": "mallory@example.com",
+			"X-Gateway-Auth": "mallory",
+			"X-Gateway-Authorization": "mallory",
 			// Underscored spellings, which CGI-style servers read as the dashed header.
 			X_Gateway_Auth_Subject: "mallory",
 			"x-gateway-auth_subject": "mallory",
@@ -161,6 +174,15 @@ describe("forwarding to the origin", () => {
 		expect(received.get("x-forwarded-host")).toBe("gateway.test");
 		expect(received.get("x-forwarded-proto")).toBe("https");
 		expect(received.get("x-request-id")).toBe(response.headers.get("X-Request-Id"));
+	});
+
+	it("logs the path as forwarded, escapes kept, without its query", async () => {
+		const gateway = await testGateway();
+		const token = await logIn(gateway);
+		await gateway.request("/api/a%2Fb%20c?access_token=secret-value", { headers: bearer(token) });
+		const line = gateway.logs.entries().findLast((entry) => entry.event === "request");
+		expect(line?.path).toBe("/api/a%2Fb%20c");
+		expect(JSON.stringify(gateway.logs.entries())).not.toContain("secret-value");
 	});
 
 	it("forwards Authorization only when FORWARD_AUTHORIZATION is true", async () => {

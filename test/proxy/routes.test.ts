@@ -228,5 +228,19 @@ describe("routes", () => {
 			];
 			await expectEveryPathAnswered(gateway, escapedDots, 400);
 		});
+
+		it("refuses escapes that some origins decode into something else, on any route", async () => {
+			const gateway = await routedGateway();
+			const decodedElsewhere = [
+				"/public/%u002e%u002e/api/echo",
+				"/public/%c0%ae%c0%ae/api/echo",
+				"/public/%C1%9C/x",
+				"/files/..%00/secret",
+				"/files/..%252f..%252fapi",
+				"/public/a%2541",
+			];
+			await expectEveryPathAnswered(gateway, decodedElsewhere, 400);
+			expect((await gateway.request("/public/100%25")).status).not.toBe(400);
+		});
 	});
 });

@@ -24,6 +24,29 @@ describe("what the origin answers", () => {
 		expect(gateway.origin.proxied()[0]?.redirect).toBe("manual");
 	});
 
+	it.each([600, 999, 101, 100])(
+		"answers 502 for an origin status of %i, which no final answer may have",
+		async (status) => {
+			const gateway = await testGateway();
+			const token = await logIn(gateway);
+			// A real fetch hands such statuses over; the Response constructor would refuse them,
+			// so the double has only the parts the gateway reads.
+			gateway.origin.answerWith(
+				() =>
+					({
+						status,
+						statusText: "",
+						headers: new Headers(),
+						body: null,
+						webSocket: null,
+					}) as unknown as Response,
+			);
+			const response = await gateway.request("/api/anything", { headers: bearer(token) });
+			expect(response.status).toBe(502);
+			expect(await response.json()).toMatchObject({ error: "upstream_invalid_response" });
+		},
+	);
+
 	it("removes hop-by-hop headers and those Connection names from the response", async () => {
 		const gateway = await testGateway();
 		const token = await logIn(gateway);
