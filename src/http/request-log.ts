@@ -29,7 +29,13 @@ export const requestLog: MiddlewareHandler<GatewayEnv> = async (c, next) => {
 
 	await next();
 
-	c.header(REQUEST_ID_HEADER, requestId);
+	// Set on the response in place: Hono's `c.header` on a finished response copies the whole
+	// Response first. Only a response with immutable headers (as fetch returns them) needs that.
+	try {
+		c.res.headers.set(REQUEST_ID_HEADER, requestId);
+	} catch {
+		c.header(REQUEST_ID_HEADER, requestId);
+	}
 	logger.info("request", {
 		request_id: requestId,
 		method: c.req.method,
