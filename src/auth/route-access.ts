@@ -6,10 +6,14 @@ import type { Route } from "../config/routes";
  * Browsers never attach credentials to one, so a route that must serve them lets them through.
  */
 export function isCorsPreflight(request: Request): boolean {
+	const { headers } = request;
 	return (
 		request.method === "OPTIONS" &&
-		request.headers.has("origin") &&
-		request.headers.has("access-control-request-method")
+		headers.has("origin") &&
+		headers.has("access-control-request-method") &&
+		// Browsers send preflights without a body; one that carries a body is no preflight, and
+		// must not ride along to the origin without a token.
+		(request.body === null || headers.get("content-length") === "0")
 	);
 }
 

@@ -40,7 +40,8 @@ const routeEntry = z.strictObject({
 	preflight: z.enum(["authenticate", "forward"]).default("authenticate"),
 });
 
-function ownedByGateway(path: string): boolean {
+/** Whether a path lies under one of the prefixes the gateway serves itself. */
+export function ownedByGateway(path: string): boolean {
 	return GATEWAY_OWNED_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 }
 

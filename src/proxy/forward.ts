@@ -5,6 +5,7 @@ import { GatewayError } from "../http/errors";
 import { clientResponseHeaders, upstreamRequestHeaders } from "./headers";
 import { identityHeaders } from "./identity-headers";
 import { ORIGIN_ASSERTION_HEADER } from "./origin-assertion";
+import { UpstreamDeadline } from "./upstream-deadline";
 
 /** RFC 9110 gives a body on these no meaning, and the runtime refuses to send one. */
 const BODILESS_METHODS = new Set(["GET", "HEAD"]);
@@ -27,8 +28,8 @@ export function isWebSocketUpgrade(request: Request): boolean {
 /**
  * Forwards the request to the route's origin and returns its answer. Bodies stream both ways
  * and are never read here. Redirects are handed back rather than followed, so credentials never
- * travel to another host. The timeout covers the wait for the response headers only; a long
- * download is not cut short. A WebSocket upgrade is forwarded like any request, and the socket
+ * travel to another host. The timeout covers the wait for the origin (src/proxy/upstream-
+ * deadline.ts), not a slow client's upload, and never a long download. A WebSocket upgrade is forwarded like any request, and the socket
  * the origin accepts is handed to the client.
  *
  * Hono's proxy helper is not used: it drops `Upgrade`, follows redirects unless told otherwise,
@@ -69,17 +70,21 @@ export async function forwardToUpstream(
 		webSocketUpgrade: isWebSocketUpgrade(incoming),
 	});
 
-	const abort = new AbortController();
+	const deadline = new UpstreamDeadline(settings.upstreamTimeoutMs);
+	// A client may attach a body to a GET or HEAD (if only Content-Length: 0). RFC 9110 gives it
+	// no meaning and the runtime refuses to send one, so it is dropped, not made a 502.
+	const body =
+		BODILESS_METHODS.has(incoming.method) || incoming.body === null
+			? null
+			: deadline.track(incoming.body, incoming.headers.get("content-length"));
 	const request = new Request(upstreamUrl, {
 		method: incoming.method,
 		headers,
-		// A client may attach a body to a GET or HEAD (if only Content-Length: 0). RFC 9110 gives
-		// it no meaning and the runtime refuses to send one, so it is dropped, not made a 502.
-		body: BODILESS_METHODS.has(incoming.method) ? null : incoming.body,
+		body,
 		redirect: "manual",
-		signal: abort.signal,
+		signal: deadline.signal,
 	});
-	const response = await fetchWithinTimeout(c, request, abort);
+	const response = await fetchWithinTimeout(c, request, deadline);
 	// A Response can carry only the statuses HTTP defines for a final answer (200 to 599), and
 	// 101 only with the WebSocket it switched to; anything else from the origin is its fault.
 	const switched = response.webSocket !== null;
@@ -106,14 +111,16 @@ export async function forwardToUpstream(
 	});
 }
 
-/** Sends the request, giving the origin `UPSTREAM_TIMEOUT_MS` to answer with its headers. */
+/**
+ * Sends the request, giving the origin `UPSTREAM_TIMEOUT_MS` to answer with its headers, counted
+ * from the request's start and again from each piece of the body the origin takes.
+ */
 async function fetchWithinTimeout(
 	c: Context<GatewayEnv>,
 	request: Request,
-	abort: AbortController,
+	deadline: UpstreamDeadline,
 ): Promise<Response> {
-	const { settings, fetchUpstream } = c.get("deps");
-	const timer = setTimeout(() => abort.abort(), settings.upstreamTimeoutMs);
+	const { fetchUpstream } = c.get("deps");
 	try {
 		return await fetchUpstream(request);
 	} catch (error) {
@@ -121,7 +128,7 @@ async function fetchWithinTimeout(
 		// a query that may hold anything the client put there.
 		const name = error instanceof Error ? error.name : typeof error;
 		c.set("logFields", { ...c.get("logFields"), upstream_error: name });
-		if (abort.signal.aborted) {
+		if (deadline.expired) {
 			throw new GatewayError("upstream_timeout", "The origin did not answer in time.", {
 				cause: error,
 			});
@@ -130,6 +137,6 @@ async function fetchWithinTimeout(
 			cause: error,
 		});
 	} finally {
-		clearTimeout(timer);
+		deadline.stop();
 	}
 }

@@ -1,37 +1,109 @@
-import { matchRoute, type Route } from "../config/routes";
+import { matchRoute, ownedByGateway, type Route } from "../config/routes";
 import { GatewayError } from "../http/errors";
 
-const ANY_ESCAPE = /%[0-9a-f]{2}/gi;
+const AN_ESCAPE = /%[0-9a-f]{2}/i;
 const DOT_SEGMENT = /(^|\/)\.{1,2}(\/|$)/;
 // What makes some lenient reading of a path differ from the path itself: an escape, a backslash,
 // a `;` parameter, an upper-case letter, a repeated slash, a trailing slash.
 const READS_DIFFERENTLY = /[%\\;A-Z]|\/\/|.\/$/;
 // Escapes that no plain path needs and that some origins decode into something else: NUL, which
-// can cut a path short; IIS's `%u` form; the overlong UTF-8 lead bytes C0 and C1, once read as
-// `.` and `/`; and an escaped `%` followed by hex digits, which an origin that decodes twice
-// would turn into a second escape.
-const DECODED_ELSEWHERE = /%00|%u|%c[01]|%25[0-9a-f]{2}/i;
+// can cut a path short, and IIS's `%u` form.
+const DECODED_ELSEWHERE = /%00|%u/i;
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
- * Every escape decoded once, byte by byte, as an origin that decodes before routing reads the
- * path; backslashes read as slashes, as some servers do.
+ * Every escape decoded once, as an origin that decodes before routing reads the path, and
+ * backslashes read as slashes, as some servers do. Undefined when the escapes are not UTF-8:
+ * overlong forms such as `%c0%ae` or `%e0%80%ae` were once read as `.` and `/` by decoders
+ * that did not check them, and no plain path needs them.
  */
-function decodedOnce(path: string): string {
-	return path
-		.replace(ANY_ESCAPE, (escaped) => String.fromCharCode(Number.parseInt(escaped.slice(1), 16)))
-		.replaceAll("\\", "/");
+function decodedOnce(path: string): string | undefined {
+	const bytes: number[] = [];
+	for (let index = 0; index < path.length; index++) {
+		const hex = path.slice(index + 1, index + 3);
+		if (path[index] === "%" && /^[0-9a-f]{2}$/i.test(hex)) {
+			bytes.push(Number.parseInt(hex, 16));
+			index += 2;
+		} else {
+			// The URL parser escapes everything but ASCII in a path; anything else is not plain.
+			const code = path.charCodeAt(index);
+			if (code > 0x7f) {
+				return undefined;
+			}
+			bytes.push(code);
+		}
+	}
+	try {
+		return utf8.decode(new Uint8Array(bytes)).replaceAll("\\", "/");
+	} catch {
+		return undefined;
+	}
 }
 
 /**
  * The readings under which common origins might route a path: escapes decoded, repeated
  * slashes merged, `;` parameters dropped, dot segments resolved, a trailing slash ignored,
- * letter case ignored.
+ * Unicode compatibility forms folded (NFKC reads a full-width `／` as `/`).
  */
 function lenientReadings(decoded: string): string[] {
-	const merged = decoded.replace(/\/{2,}/g, "/").replace(/;[^/]*/g, "");
-	const resolved = new URL(merged, "http://path.invalid").pathname;
-	const trimmed = resolved.length > 1 ? resolved.replace(/\/+$/, "") : resolved;
-	return [resolved, trimmed, trimmed.toLowerCase()];
+	const readings: string[] = [];
+	for (const form of [decoded, decoded.normalize("NFKC")]) {
+		const merged = form.replace(/\/{2,}/g, "/").replace(/;[^/]*/g, "");
+		const resolved = new URL(merged, "http://path.invalid").pathname;
+		readings.push(resolved, resolved.length > 1 ? resolved.replace(/\/+$/, "") : resolved);
+	}
+	return readings;
+}
+
+/** How much a route asks of the caller, so that two routes can be compared. */
+const STRICTNESS = { public: 0, optional: 1, required: 2 } as const;
+
+/**
+ * Whether a request checked under `checked` may be read by its origin as a path of `other`:
+ * when both send to the same place and `checked` asked at least as much, the client could have
+ * sent that other path directly and been asked less, so nothing is gained by the detour.
+ */
+function coveredBy(checked: Route, other: Route | undefined): boolean {
+	if (other === checked) {
+		return true;
+	}
+	return (
+		other !== undefined &&
+		checked.upstream.href === other.upstream.href &&
+		STRICTNESS[checked.auth] >= STRICTNESS[other.auth] &&
+		(other.forwardPreflight || !checked.forwardPreflight)
+	);
+}
+
+/** The route an origin that ignores letter case would pick for a path. */
+function matchRouteIgnoringCase(path: string, routes: readonly Route[]): Route | undefined {
+	const lower = path.toLowerCase();
+	return routes.find(({ pattern }) =>
+		pattern.kind === "exact"
+			? lower === pattern.path.toLowerCase()
+			: lower.startsWith(pattern.prefix.toLowerCase()),
+	);
+}
+
+/** Whether some lenient reading of the path leaves what `route` checked. */
+function isAmbiguous(path: string, route: Route, routes: readonly Route[]): boolean {
+	if (DECODED_ELSEWHERE.test(path)) {
+		return true;
+	}
+	const decoded = decodedOnce(path);
+	// An escape left after one decoding (`%252f`, `%25%32%66`, `%%32%66`) becomes another
+	// character for an origin that decodes twice, and an escaped dot segment could climb out of
+	// an upstream's base path even on the same route.
+	if (decoded === undefined || AN_ESCAPE.test(decoded) || DOT_SEGMENT.test(decoded)) {
+		return true;
+	}
+	return lenientReadings(decoded).some(
+		(reading) =>
+			ownedByGateway(reading.toLowerCase()) ||
+			!coveredBy(route, matchRoute(reading, routes)) ||
+			!coveredBy(route, matchRouteIgnoringCase(reading, routes)),
+	);
 }
 
 /**
@@ -41,10 +113,11 @@ function lenientReadings(decoded: string): string[] {
  * The path is forwarded exactly as received. An origin that decodes escapes, merges `//`, drops
  * `;params`, ignores a trailing slash or letter case before routing would then serve another
  * path than the one the gateway checked, so `/%61pi/x` or `/public/..%2Fadmin` could reach a
- * protected route without a token. A path with any reading under another route is refused
- * instead, and so is one whose escapes hide dot segments, which could climb out of an
- * upstream's base path, or that holds escapes some origins decode differently (`%00`, `%u…`,
- * overlong `%c0`/`%c1`, double-encoded `%25xx`).
+ * protected route without a token. A path with any reading under a route that asks more, under
+ * another upstream, under no route or under the gateway's own prefixes is refused instead, and
+ * so is one whose escapes hide dot segments, which could climb out of an upstream's base path,
+ * or that holds escapes some origins decode differently (`%00`, `%u…`, escapes that are not
+ * UTF-8, escapes left after one decoding).
  */
 export function resolveRoute(path: string, routes: readonly Route[]): Route {
 	const route = matchRoute(path, routes);
@@ -53,15 +126,11 @@ export function resolveRoute(path: string, routes: readonly Route[]): Route {
 	}
 	// Most paths have no feature that any reading below would change, so every reading is the
 	// path itself and matches the same route; the URL parser has already resolved dot segments.
-	if (!READS_DIFFERENTLY.test(path) && !DOT_SEGMENT.test(path)) {
+	// The gateway's own paths in their plain form never get here: its routes serve them first.
+	if (!READS_DIFFERENTLY.test(path) && !DOT_SEGMENT.test(path) && !ownedByGateway(path)) {
 		return route;
 	}
-	const decoded = decodedOnce(path);
-	const ambiguous =
-		DECODED_ELSEWHERE.test(path) ||
-		DOT_SEGMENT.test(decoded) ||
-		lenientReadings(decoded).some((reading) => matchRoute(reading, routes) !== route);
-	if (ambiguous) {
+	if (isAmbiguous(path, route, routes)) {
 		throw new GatewayError(
 			"path_ambiguous",
 			"An origin could read this path as another one (escapes, letter case, ;, repeated or " +

@@ -147,6 +147,12 @@ describe("routes", () => {
 				headers: preflight.headers,
 			});
 			expect(notOptions.status).toBe(401);
+			const withBody = await gateway.request("/api/echo", {
+				method: "OPTIONS",
+				headers: preflight.headers,
+				body: "smuggled",
+			});
+			expect(withBody.status).toBe(401);
 			expect(gateway.origin.proxied()).toHaveLength(0);
 		});
 	});
@@ -241,6 +247,83 @@ describe("routes", () => {
 			];
 			await expectEveryPathAnswered(gateway, decodedElsewhere, 400);
 			expect((await gateway.request("/public/100%25")).status).not.toBe(400);
+		});
+
+		it("refuses escapes that a second decoding, or a lax UTF-8 decoder, would turn into a path", async () => {
+			const gateway = await routedGateway();
+			const hidden = [
+				"/public/..%25%32%66api%25%32%66whoami",
+				"/public/..%%32%66api%%32%66whoami",
+				"/public/%e0%80%ae%e0%80%ae%e0%80%afapi%e0%80%afwhoami",
+				"/public/%f0%80%80%ae%f0%80%80%ae/api",
+				"/public/%80x",
+				"/public/..%EF%BC%8Fapi%EF%BC%8Fwhoami",
+			];
+			await expectEveryPathAnswered(gateway, hidden, 400);
+			expect((await gateway.request("/public/caf%C3%A9")).status).not.toBe(400);
+		});
+
+		it("refuses spellings of the gateway's own paths that a lenient origin would serve", async () => {
+			const gateway = await testGateway({
+				settings: { ROUTES: JSON.stringify([{ path: "/*", auth: "public" }]) },
+			});
+			const ownPaths = [
+				"/Auth/verify",
+				"/AUTH/login",
+				"/auth;x/verify",
+				"/auth%2Fverify",
+				"/Admin/revocations",
+				"/admin;/revocations",
+				"/.Well-Known/jwks.json",
+				"/oauth%2Fintrospect",
+				"//auth/verify",
+			];
+			for (const path of ownPaths) {
+				const response = await gateway.request(path, { method: "POST", body: "{}" });
+				expect(response.status, path).toBe(400);
+			}
+			expect(gateway.origin.proxied()).toHaveLength(0);
+			await gateway.request("/authors");
+			expect(gateway.origin.proxied()).toHaveLength(1);
+		});
+
+		it("serves routes whose paths have capital letters", async () => {
+			const gateway = await testGateway({
+				settings: {
+					ROUTES: JSON.stringify([
+						{ path: "/Reports/*", auth: "public" },
+						{ path: "/statusPage", auth: "public" },
+						{ path: "/*", auth: "required" },
+					]),
+				},
+			});
+			// The example origin has no such pages and answers 404: what matters is that it was asked.
+			expect((await gateway.request("/Reports/q1")).status).toBe(404);
+			expect((await gateway.request("/statusPage")).status).toBe(404);
+			expect(gateway.origin.proxied().map(({ url }) => new URL(url).pathname)).toEqual([
+				"/Reports/q1",
+				"/statusPage",
+			]);
+			expect((await gateway.request("/reports/q1")).status).toBe(401);
+		});
+
+		it("forwards a path whose other readings ask no more of the caller on the same upstream", async () => {
+			const gateway = await testGateway({
+				settings: {
+					ROUTES: JSON.stringify([
+						{ path: "/api/*", auth: "required" },
+						{ path: "/*", auth: "public" },
+					]),
+				},
+			});
+			const token = await logIn(gateway);
+			// Read without its trailing slash, `/api/` is `/api`, public: the token asked here is
+			// more than that reading needs, so nothing is bypassed.
+			await gateway.request("/api/", { headers: bearer(token) });
+			expect(gateway.origin.proxied().map(({ url }) => url)).toEqual(["http://origin.test/api/"]);
+			expect((await gateway.request("/api/")).status).toBe(401);
+			// The other way round, `/api` read as `/api/` would skip the token: still refused.
+			expect((await gateway.request("/Api/x")).status).toBe(400);
 		});
 	});
 });

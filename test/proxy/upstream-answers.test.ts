@@ -156,6 +156,67 @@ describe("what the origin answers", () => {
 		expect(gateway.logs.entries().at(-1)).toMatchObject({ outcome: "upstream_timeout" });
 	});
 
+	it("does not count a slow upload against UPSTREAM_TIMEOUT_MS while the origin takes it in", async () => {
+		vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+		const gateway = await testGateway({ settings: { UPSTREAM_TIMEOUT_MS: "3000" } });
+		const token = await logIn(gateway);
+		// Like a real fetch, the answer fails as soon as the gateway aborts the request.
+		gateway.origin.answerWith(
+			(request) =>
+				new Promise((resolve, reject) => {
+					request.signal.addEventListener("abort", () => reject(request.signal.reason));
+					request.text().then((text) => resolve(new Response(text)), reject);
+				}),
+		);
+		let send = (_text: string | null) => {};
+		const upload = new ReadableStream<Uint8Array>({
+			start(controller) {
+				send = (text) =>
+					text === null ? controller.close() : controller.enqueue(new TextEncoder().encode(text));
+			},
+		});
+
+		const pending = gateway.request("/api/upload", {
+			method: "POST",
+			headers: bearer(token),
+			body: upload,
+		});
+		// Five pieces, two seconds apart: ten seconds in all, never three without progress.
+		for (const piece of ["a", "b", "c", "d", "e"]) {
+			await vi.advanceTimersByTimeAsync(2000);
+			send(piece);
+		}
+		send(null);
+
+		const response = await pending;
+		expect(response.status).toBe(200);
+		expect(await response.text()).toBe("abcde");
+	});
+
+	it("gives up on an origin that stops taking the request body", async () => {
+		vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+		const gateway = await testGateway({ settings: { UPSTREAM_TIMEOUT_MS: "3000" } });
+		const token = await logIn(gateway);
+		const arrived = gateway.origin.hang();
+		const upload = new ReadableStream<Uint8Array>({
+			pull(controller) {
+				controller.enqueue(new Uint8Array(1024));
+			},
+		});
+
+		const pending = gateway.request("/api/upload", {
+			method: "POST",
+			headers: bearer(token),
+			body: upload,
+		});
+		await arrived;
+		await vi.advanceTimersByTimeAsync(3000);
+
+		const response = await pending;
+		expect(response.status).toBe(504);
+		expect(await response.json()).toMatchObject({ error: "upstream_timeout" });
+	});
+
 	it("lets a slow body stream on after the headers arrived in time", async () => {
 		vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
 		const gateway = await testGateway({ settings: { UPSTREAM_TIMEOUT_MS: "3000" } });
