@@ -55,6 +55,27 @@ const REQUEST_REWRITING_HEADERS = new Set([
 	"x-authenticated-user",
 	"cf-access-jwt-assertion",
 	"cf-access-authenticated-user-email",
+	"x-auth-request-groups",
+	"x-auth-request-access-token",
+	"x-webauth-user",
+	"x-authenticated-userid",
+	"x-consumer-id",
+	"x-consumer-username",
+	"x-amzn-oidc-identity",
+	"x-amzn-oidc-data",
+	"x-amzn-oidc-accesstoken",
+	"x-ms-client-principal",
+	"x-ms-client-principal-id",
+	"x-ms-client-principal-name",
+	"x-goog-authenticated-user-email",
+	"x-goog-authenticated-user-id",
+	"x-goog-iap-jwt-assertion",
+	// Client certificates that a TLS-terminating proxy would vouch for, and their subjects.
+	"x-ssl-client-s-dn",
+	"x-ssl-client-cert",
+	"x-client-cert",
+	"x-arr-clientcert",
+	"x-original-forwarded-for",
 ]);
 
 /**
