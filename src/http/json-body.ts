@@ -29,13 +29,23 @@ export async function readJsonBody<Schema extends z.ZodType>(
 
 	const parsed = schema.safeParse(body);
 	if (!parsed.success) {
-		const problems = parsed.error.issues.map((issue) => {
-			const field = issue.path.join(".");
-			return field === "" ? issue.message : `${field}: ${issue.message}`;
-		});
-		throw new GatewayError("invalid_request", problems.join("; "));
+		const problems = parsed.error.issues.map(describeIssue);
+		throw new GatewayError("invalid_request", `${problems.join("; ")}.`);
 	}
 	return parsed.data;
+}
+
+/**
+ * One problem with a body, in words that repeat nothing the client sent: the names of unknown
+ * fields are the client's own text, and a client may put anything there, a token included.
+ */
+function describeIssue(issue: z.core.$ZodIssue): string {
+	const message =
+		issue.code === "unrecognized_keys"
+			? "the body holds a field this route does not take"
+			: issue.message.replace(/\.$/, "");
+	const field = issue.path.join(".");
+	return field === "" ? message : `${field}: ${message}`;
 }
 
 /** Reads a body as text, giving up as soon as it passes `limit` bytes. */

@@ -106,6 +106,16 @@ describe("POST /admin/revocations", () => {
 		expect(body.error_description).not.toContain(forged);
 	});
 
+	it("never repeats a field name the client sent, which may hold a token", async () => {
+		const gateway = await testGateway();
+		const token = await logIn(gateway);
+		const response = await adminRevoke(gateway, { sub: "alice", [token]: 1 });
+		expect(response.status).toBe(400);
+		const body = (await response.json()) as { error: string; error_description: string };
+		expect(body.error).toBe("invalid_request");
+		expect(body.error_description).not.toContain(token.slice(0, 20));
+	});
+
 	it.each([
 		["no target", {}],
 		["two targets", { sub: "alice", sid: "s" }],
