@@ -13,8 +13,13 @@ export async function authenticate(c: Context<GatewayEnv>): Promise<VerifiedToke
 	const compactToken = extractBearerToken(c.req.header("Authorization"));
 
 	const token = await verifyToken(deps, compactToken);
-	// The token id and subject identify the caller in the log; the token itself never appears.
-	c.set("logFields", { ...c.get("logFields"), token_id: token.tokenId });
+	// The token id identifies the caller in the log; the token itself never appears. The key id
+	// (a thumbprint for an external issuer's key) is what a leaked key is revoked by.
+	c.set("logFields", {
+		...c.get("logFields"),
+		token_id: token.tokenId,
+		key_id: token.keyId ?? "none",
+	});
 
 	await deps.revocations.assertNotRevoked(token);
 	c.set("token", token);

@@ -1,4 +1,6 @@
+import { decodeJwt } from "jose";
 import type { GatewayDependencies } from "../http/context";
+import { GatewayError } from "../http/errors";
 import { type VerifiedToken, verifyAccessToken } from "../tokens/verify";
 
 /**
@@ -23,4 +25,50 @@ export async function verifyToken(
 	});
 	deps.verificationCache.remember(token, verified);
 	return verified;
+}
+
+/** A token that may be revoked, and the instant from which it passes, in milliseconds. */
+export interface RevocableToken {
+	token: VerifiedToken;
+	validFrom: number;
+}
+
+/**
+ * Verifies a token that is to be revoked. A token that is not valid yet (its `nbf` or `iat`
+ * lies ahead, as from an issuer whose clock runs fast) will pass once that moment comes, so
+ * refusing to revoke it would let it in later: it is verified as of that moment instead, where
+ * signature, issuer, audience and lifetime decide as for any token.
+ */
+export async function verifyTokenToRevoke(
+	deps: GatewayDependencies,
+	token: string,
+): Promise<RevocableToken> {
+	const now = deps.clock();
+	try {
+		return { token: await verifyToken(deps, token), validFrom: now };
+	} catch (error) {
+		if (!(error instanceof GatewayError) || error.code !== "token_not_yet_valid") {
+			throw error;
+		}
+		const startsAt = claimedStart(token);
+		if (startsAt <= now) {
+			throw error;
+		}
+		const verified = await verifyAccessToken(token, {
+			settings: deps.settings,
+			keys: deps.keys,
+			issuerKeySets: deps.issuerKeySets,
+			now: startsAt,
+		});
+		return { token: verified, validFrom: startsAt };
+	}
+}
+
+/** The latest of the token's unverified `nbf` and `iat`, in milliseconds; 0 without either. */
+function claimedStart(token: string): number {
+	const { nbf, iat } = decodeJwt(token);
+	const instants = [nbf, iat].filter(
+		(value) => typeof value === "number" && Number.isFinite(value),
+	);
+	return Math.max(0, ...(instants as number[])) * 1000;
 }

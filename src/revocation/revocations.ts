@@ -10,7 +10,7 @@ import {
 } from "./keys";
 import type { RevocationLookupCache } from "./lookup-cache";
 import { findRevocation, revocationKeysFor } from "./rules";
-import type { RevocationMetadata, RevocationStore } from "./store";
+import type { PendingEntry, RevocationMetadata, RevocationStore } from "./store";
 import { latestExpiryOfTokensIssuedBy, revocationEntryTtl } from "./ttl";
 
 /** Longest `reason` kept, in characters; KV metadata is limited to 1024 bytes in all. */
@@ -23,6 +23,11 @@ export interface RevocationRequest {
 	issuer?: string | undefined;
 	/** For tokens: their `exp`, when known, so the entry lives no longer than needed. */
 	expiresAt?: number;
+	/**
+	 * For tokens not valid yet: the instant they start to pass, in milliseconds. The longest
+	 * lifetime the gateway accepts is counted from then rather than from now.
+	 */
+	validFrom?: number;
 	reason?: string;
 	revokedBy: string;
 }
@@ -59,7 +64,37 @@ export class Revocations {
 
 	/** Stores a revocation and resolves only once KV has accepted it. Idempotent. */
 	async revoke(request: RevocationRequest): Promise<RevocationOutcome> {
-		const now = this.clock();
+		const where = { kind: request.kind, id: request.id, issuer: request.issuer };
+		let entry = this.entryFor(request, this.clock());
+
+		// A token past `exp` plus the tolerance can never pass again, so revoking it succeeds
+		// without an entry; signing keys are the exception and never expire on their own.
+		if (entry.expirationTtl === null && request.kind !== "key") {
+			return { record: toRecord(where, entry.metadata), stored: false };
+		}
+		const key = revocationKey(request.kind, request.id, request.issuer);
+		await this.store.write(key, (attempt) => {
+			// A retried cut-off carries the instant of its own attempt. The first one may have
+			// failed because another revocation of the same user or session was stored a moment
+			// before (KV allows one write per second to a key); writing the older instant after
+			// it would move the cut-off back and let in tokens that the other one covered.
+			if (attempt > 1 && (request.kind === "user" || request.kind === "session")) {
+				entry = this.entryFor(request, this.clock());
+			}
+			return entry;
+		});
+		// This isolate honours its own revocations at once, whatever the cache held before.
+		this.cache.recordWrite(key, entry.value);
+		this.logger.info("revocation_stored", {
+			kind: request.kind,
+			ttl_seconds: entry.expirationTtl,
+			revoked_by: request.revokedBy,
+		});
+		return { record: toRecord(where, entry.metadata), stored: true };
+	}
+
+	/** The entry that revokes as of `now`: the instant as its value, facts in its metadata. */
+	private entryFor(request: RevocationRequest, now: number): PendingEntry {
 		const ttl = this.entryTtl(request, now);
 		const metadata: RevocationMetadata = {
 			revokedAt: now,
@@ -69,23 +104,7 @@ export class Revocations {
 		if (request.reason !== undefined && request.reason !== "") {
 			metadata.reason = request.reason.slice(0, MAX_REASON_LENGTH);
 		}
-
-		// A token past `exp` plus the tolerance can never pass again, so revoking it succeeds
-		// without an entry; signing keys are the exception and never expire on their own.
-		const where = { kind: request.kind, id: request.id, issuer: request.issuer };
-		if (ttl === null && request.kind !== "key") {
-			return { record: toRecord(where, metadata), stored: false };
-		}
-		const key = revocationKey(request.kind, request.id, request.issuer);
-		await this.store.write(key, String(now), metadata, ttl);
-		// This isolate honours its own revocations at once, whatever the cache held before.
-		this.cache.recordWrite(key, String(now));
-		this.logger.info("revocation_stored", {
-			kind: request.kind,
-			ttl_seconds: ttl,
-			revoked_by: request.revokedBy,
-		});
-		return { record: toRecord(where, metadata), stored: true };
+		return { value: String(now), metadata, expirationTtl: ttl };
 	}
 
 	/** Removes a revocation; true when one existed. */
@@ -189,7 +208,7 @@ export class Revocations {
 				// No accepted token expires later than this, so a larger `exp` (say 1e308, which
 				// KV would refuse as a TTL) needs no longer an entry.
 				const latest = latestExpiryOfTokensIssuedBy(
-					now,
+					Math.max(now, request.validFrom ?? now),
 					longestTokenLifetimeSeconds,
 					clockToleranceSeconds,
 				);

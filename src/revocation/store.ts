@@ -12,6 +12,13 @@ export interface RevocationMetadata {
 	reason?: string;
 }
 
+/** An entry to write: its value, its metadata, and its TTL in seconds (null: no expiry). */
+export interface PendingEntry {
+	value: string;
+	metadata: RevocationMetadata;
+	expirationTtl: number | null;
+}
+
 export interface StoredRevocation {
 	key: string;
 	value: string;
@@ -62,17 +69,21 @@ export class RevocationStore {
 		}
 	}
 
-	async write(
-		key: string,
-		value: string,
-		metadata: RevocationMetadata,
-		expirationTtl: number | null,
-	): Promise<void> {
-		const options: KVNamespacePutOptions = { metadata };
-		if (expirationTtl !== null) {
-			options.expirationTtl = expirationTtl;
-		}
-		await this.withRetries("revocation_write_failed", () => this.kv.put(key, value, options));
+	/**
+	 * Writes an entry, retrying with backoff; `entryForAttempt` gives the entry of each attempt
+	 * (numbered from 1), so that a retry can carry a later instant than the first attempt did.
+	 */
+	async write(key: string, entryForAttempt: (attempt: number) => PendingEntry): Promise<void> {
+		let attempt = 0;
+		await this.withRetries("revocation_write_failed", () => {
+			attempt++;
+			const { value, metadata, expirationTtl } = entryForAttempt(attempt);
+			const options: KVNamespacePutOptions = { metadata };
+			if (expirationTtl !== null) {
+				options.expirationTtl = expirationTtl;
+			}
+			return this.kv.put(key, value, options);
+		});
 	}
 
 	async remove(key: string): Promise<void> {

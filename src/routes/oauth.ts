@@ -1,11 +1,10 @@
 import { type Context, Hono } from "hono";
 import { secretsMatch } from "../auth/constant-time";
-import { verifyToken } from "../auth/verify-token";
-import type { GatewayEnv } from "../http/context";
+import { type RevocableToken, verifyToken, verifyTokenToRevoke } from "../auth/verify-token";
+import type { GatewayDependencies, GatewayEnv } from "../http/context";
 import { GatewayError } from "../http/errors";
 import { readFormBody } from "../http/form-body";
 import { extractBearerToken, MAX_TOKEN_BYTES } from "../tokens/bearer";
-import type { VerifiedToken } from "../tokens/verify";
 import { methodNotAllowed, unknownRoute } from "./fallbacks";
 
 /** `/oauth/*`: RFC 7009 token revocation and RFC 7662 token introspection. */
@@ -29,15 +28,16 @@ async function readTokenParameters(c: Context<GatewayEnv>) {
  * trusted issuer's keys cannot be fetched, whether the token is live is unknown: that is a 503,
  * never "not a token", or a revocation would be reported done while nothing was stored.
  */
-async function verifyPresentedToken(
+async function verifyPresentedToken<Verified>(
 	c: Context<GatewayEnv>,
 	token: string,
-): Promise<VerifiedToken | undefined> {
+	verify: (deps: GatewayDependencies, token: string) => Promise<Verified>,
+): Promise<Verified | undefined> {
 	if (token.length > MAX_TOKEN_BYTES) {
 		return undefined;
 	}
 	try {
-		return await verifyToken(c.get("deps"), token);
+		return await verify(c.get("deps"), token);
 	} catch (error) {
 		if (error instanceof GatewayError && error.code !== "issuer_keys_unavailable") {
 			c.set("logFields", { ...c.get("logFields"), token_outcome: error.code });
@@ -71,8 +71,13 @@ oauthRoutes.post("/revoke", async (c) => {
 		throw new GatewayError("admin_key_invalid", "Send no Authorization, or the admin API key.");
 	}
 
-	const verified = await verifyPresentedToken(c, token);
-	if (verified === undefined) {
+	// A token that is not valid yet is revocable too: it would pass once its time comes.
+	const revocable: RevocableToken | undefined = await verifyPresentedToken(
+		c,
+		token,
+		verifyTokenToRevoke,
+	);
+	if (revocable === undefined) {
 		// The gateway issues no refresh tokens, so one cannot be revoked here (§2.2.1).
 		if (hint === "refresh_token") {
 			return c.json(
@@ -87,11 +92,13 @@ oauthRoutes.post("/revoke", async (c) => {
 		return c.body(null, 200, { "Cache-Control": "no-store" });
 	}
 
+	const verified = revocable.token;
 	await revocations.revoke({
 		kind: "token",
 		id: verified.tokenId,
 		issuer: verified.issuerName,
 		expiresAt: verified.claims.exp,
+		validFrom: revocable.validFrom,
 		revokedBy: "oauth",
 		reason: "RFC 7009 revocation",
 	});
@@ -113,7 +120,7 @@ oauthRoutes.post("/introspect", async (c) => {
 	}
 	const inactive = () => c.json({ active: false }, 200, { "Cache-Control": "no-store" });
 
-	const verified = await verifyPresentedToken(c, token);
+	const verified = await verifyPresentedToken(c, token, verifyToken);
 	if (verified === undefined) {
 		return inactive();
 	}

@@ -1,6 +1,6 @@
-import { decodeJwt } from "jose";
+import { calculateJwkThumbprint, decodeJwt, type JWK } from "jose";
 import { z } from "zod";
-import { verifyToken } from "../auth/verify-token";
+import { verifyTokenToRevoke } from "../auth/verify-token";
 import type { GatewayDependencies } from "../http/context";
 import { GatewayError } from "../http/errors";
 import { isValidRevocationId } from "../revocation/keys";
@@ -26,12 +26,12 @@ export const revocationTarget = z.union(
 		z.strictObject({ token: z.string().trim().min(1).max(MAX_TOKEN_BYTES) }),
 		z.strictObject({ sub: revocationId, issuer: issuerName }),
 		z.strictObject({ sid: revocationId, issuer: issuerName }),
-		z.strictObject({ kid: revocationId }),
+		z.strictObject({ kid: revocationId, issuer: issuerName }),
 	],
 	{
 		error:
 			"Send exactly one of jti, token, sub, sid or kid as a string (ids of 1 to 256 bytes; " +
-			"issuer with jti, sub or sid of an external issuer), and optionally a reason.",
+			"issuer with the jti, sub, sid or kid of an external issuer), and optionally a reason.",
 	},
 );
 
@@ -57,24 +57,79 @@ export async function revocationRequestFor(
 	if ("sid" in target) {
 		return { kind: "session", id: target.sid, issuer: knownIssuer(target.issuer, deps) };
 	}
-	return { kind: "key", id: target.kid };
+	return { kind: "key", id: await keyIdToRevoke(target.kid, target.issuer, deps) };
+}
+
+// The shape of an RFC 7638 thumbprint: base64url of a SHA-256 digest.
+const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The id under which a signing key is revoked, as verification names keys (verify.ts): a gateway
+ * key's `kid`, or the RFC 7638 thumbprint of an external issuer's key. A provider's own `kid`
+ * would be stored and answered 201 while protecting nothing, so it is translated through the
+ * issuer's key set, and any other unknown id is refused unless it has a thumbprint's shape.
+ */
+async function keyIdToRevoke(
+	kid: string,
+	issuer: string | undefined,
+	deps: GatewayDependencies,
+): Promise<string> {
+	if (issuer !== undefined) {
+		return thumbprintOfIssuerKey(kid, knownIssuer(issuer, deps) ?? issuer, deps);
+	}
+	if (deps.keys.byKeyId.has(kid) || THUMBPRINT.test(kid)) {
+		return kid;
+	}
+	throw new GatewayError(
+		"invalid_request",
+		"kid names none of the gateway's keys. For an external issuer's key, send its issuer too, " +
+			"or the key's RFC 7638 thumbprint.",
+	);
+}
+
+async function thumbprintOfIssuerKey(
+	kid: string,
+	issuerName: string,
+	deps: GatewayDependencies,
+): Promise<string> {
+	const keySet = [...deps.issuerKeySets.values()].find(({ issuer }) => issuer.name === issuerName);
+	let keys: JWK[] = [];
+	try {
+		keys = (await keySet?.keysNamed(kid)) ?? [];
+	} catch (error) {
+		throw new GatewayError("issuer_keys_unavailable", "The issuer's keys could not be fetched.", {
+			cause: error,
+		});
+	}
+	const [key, ...others] = keys;
+	if (key === undefined || others.length > 0) {
+		throw new GatewayError(
+			"invalid_request",
+			key === undefined
+				? "The issuer publishes no key with that kid."
+				: "The issuer publishes several keys with that kid; revoke each by its thumbprint.",
+		);
+	}
+	return calculateJwkThumbprint(key);
 }
 
 /**
  * A presented token is verified before its claims are trusted: its `jti` and `exp` decide what
- * is stored. An expired token needs no entry, so it is reported as revoked without one.
+ * is stored. An expired token needs no entry, so it is reported as revoked without one; one
+ * that is not valid yet is revoked for the time it will pass.
  */
 async function tokenRequest(
 	compactToken: string,
 	deps: GatewayDependencies,
 ): Promise<Omit<RevocationRequest, "revokedBy">> {
 	try {
-		const token = await verifyToken(deps, compactToken);
+		const { token, validFrom } = await verifyTokenToRevoke(deps, compactToken);
 		return {
 			kind: "token",
 			id: token.tokenId,
 			issuer: token.issuerName,
 			expiresAt: token.claims.exp,
+			validFrom,
 		};
 	} catch (error) {
 		// Without the issuer's keys the token cannot be judged either way; saying it needs no

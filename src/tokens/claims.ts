@@ -38,7 +38,9 @@ export function checkClaims(
 		throw invalidClaim("iat must be present and a finite number.");
 	}
 	if (iat > now / 1000 + limits.maxIssuedAtSkewSeconds) {
-		throw invalidClaim("iat lies in the future.");
+		// Like a future `nbf`: a genuine token from a clock that runs ahead, which will pass once
+		// that moment comes, so it can still be revoked (auth/verify-token.ts).
+		throw new GatewayError("token_not_yet_valid", "iat lies in the future.");
 	}
 	if (jti !== undefined && (typeof jti !== "string" || !isValidRevocationId(jti))) {
 		throw invalidClaim("jti must be a string of 1 to 256 bytes.");

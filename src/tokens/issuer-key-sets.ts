@@ -15,6 +15,11 @@ export interface IssuerKeySet {
 	resolveKey: JWTVerifyGetKey;
 	/** The one key of the set with this `kid` that fits `alg`; undefined for none or several. */
 	keyFor(kid: string, alg: string): JWK | undefined;
+	/**
+	 * Every key of the set with this `kid`, the set fetched first when this isolate has none
+	 * fresh. Throws `IssuerKeysUnavailable` (or jose's error) when it cannot be fetched.
+	 */
+	keysNamed(kid: string): Promise<JWK[]>;
 }
 
 /** How long a fetched key set is used before it is fetched again, in milliseconds. */
@@ -83,7 +88,22 @@ function issuerKeySet(issuer: TrustedIssuer, fetchKeySet?: typeof fetch): Issuer
 		return candidates.length === 1 ? candidates[0] : undefined;
 	};
 
-	return { issuer, resolveKey, keyFor };
+	const keysNamed = async (kid: string) => {
+		if (!remote.fresh) {
+			if (Date.now() - lastFailureAt < RETRY_AFTER_FAILURE_MS) {
+				throw new IssuerKeysUnavailable();
+			}
+			try {
+				await remote.reload();
+			} catch (error) {
+				lastFailureAt = Date.now();
+				throw error;
+			}
+		}
+		return (remote.jwks()?.keys ?? []).filter((jwk) => jwk.kid === kid);
+	};
+
+	return { issuer, resolveKey, keyFor, keysNamed };
 }
 
 /** A key set that failed to load a moment ago and is not asked again yet. */

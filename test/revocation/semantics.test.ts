@@ -79,6 +79,50 @@ describe("user and session cut-offs", () => {
 });
 
 describe("token revocations", () => {
+	it("revoke a token that is not valid yet, for as long as it will pass", async () => {
+		const store = kvDouble();
+		const gateway = await testGateway({ kv: store.kv });
+		const startsAt = TEST_EPOCH / 1000 + 40;
+		const token = await signWithGatewayKey(
+			gateway,
+			validClaims(gateway, { jti: "early", nbf: startsAt, exp: startsAt + 300 }),
+		);
+		expect(await status(gateway, token)).toBe(401);
+
+		expect((await adminRevoke(gateway, { token })).status).toBe(201);
+		expect(store.puts[0]).toMatchObject({
+			key: "token:early",
+			options: { expirationTtl: 40 + 300 + 30 },
+		});
+		gateway.clock.advance(41_000);
+		expect(await status(gateway, token)).toBe(401);
+		expect(gateway.logs.entries().findLast((entry) => entry.event === "request")).toMatchObject({
+			outcome: "token_revoked",
+		});
+	});
+
+	it("revoke through RFC 7009 a token whose iat lies ahead, as from a fast clock", async () => {
+		const gateway = await testGateway();
+		const ahead = TEST_EPOCH / 1000 + 20;
+		const token = await signWithGatewayKey(
+			gateway,
+			validClaims(gateway, { jti: "ahead", iat: ahead, exp: ahead + 300 }),
+		);
+		const response = await gateway.request("/oauth/revoke", {
+			method: "POST",
+			headers: { "Content-Type": "application/x-www-form-urlencoded" },
+			body: new URLSearchParams({ token }).toString(),
+		});
+		expect(response.status).toBe(200);
+		expect(await gateway.kv.get("token:ahead")).not.toBeNull();
+
+		gateway.clock.advance(20_000);
+		expect(await status(gateway, token)).toBe(401);
+		expect(gateway.logs.entries().findLast((entry) => entry.event === "request")).toMatchObject({
+			outcome: "token_revoked",
+		});
+	});
+
 	it("store a TTL of the verified exp plus tolerance minus now, rounded up", async () => {
 		const store = kvDouble();
 		const gateway = await testGateway({ kv: store.kv });

@@ -260,6 +260,47 @@ describe("external issuer keys under attack", () => {
 		expect(lastOutcome(gateway)).toBe("token_revoked");
 	});
 
+	it("revoke by the provider's own kid with its issuer, stored under the key's thumbprint", async () => {
+		const idp = await identityProvider();
+		const { gateway, store } = await gatewayTrusting(idp);
+		const token = await idp.sign(gateway);
+		expect((await adminRevoke(gateway, { kid: "idp-key-1", issuer: "idp" })).status).toBe(201);
+		expect(store.puts.map(({ key }) => key)).toEqual([`key:${await idp.thumbprint()}`]);
+		expect((await whoami(gateway, token)).status).toBe(401);
+		expect(lastOutcome(gateway)).toBe("token_revoked");
+	});
+
+	it("refuse to store a kid that would protect nothing", async () => {
+		const idp = await identityProvider();
+		const { gateway, store } = await gatewayTrusting(idp);
+		for (const body of [
+			{ kid: "idp-key-1" },
+			{ kid: "no-such-key" },
+			{ kid: "no-such-key", issuer: "idp" },
+		]) {
+			const response = await adminRevoke(gateway, body);
+			expect(response.status, JSON.stringify(body)).toBe(400);
+		}
+		expect(store.puts).toHaveLength(0);
+	});
+
+	it("answer 503 to a kid of an issuer whose key set cannot be fetched, storing nothing", async () => {
+		const idp = await identityProvider();
+		const { gateway, store } = await gatewayTrusting(idp);
+		idp.setMode("down");
+		const response = await adminRevoke(gateway, { kid: "idp-key-1", issuer: "idp" });
+		expect(response.status).toBe(503);
+		expect(store.puts).toHaveLength(0);
+	});
+
+	it("logs the id of the key that verified, which is what a leaked key is revoked by", async () => {
+		const idp = await identityProvider();
+		const { gateway } = await gatewayTrusting(idp);
+		await whoami(gateway, await idp.sign(gateway));
+		const line = gateway.logs.entries().findLast((entry) => entry.event === "request");
+		expect(line?.key_id).toBe(await idp.thumbprint());
+	});
+
 	it("refuse a kid shared by two keys of the same type, which would leave the key unnamed", async () => {
 		const idp = await identityProvider();
 		const twin = await generateKeyPair("RS256", { extractable: true });

@@ -29,7 +29,7 @@ describe("token verification", () => {
 		[
 			"iat in the future (own clock, no tolerance)",
 			{ iat: 1_767_225_600 + 2 },
-			"token_claim_invalid",
+			"token_not_yet_valid",
 		],
 		["no iat, whose age cannot be bounded", { iat: undefined }, "token_claim_invalid"],
 	])(
