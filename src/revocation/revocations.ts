@@ -1,6 +1,7 @@
 import type { Settings } from "../config/settings";
 import { GatewayError } from "../http/errors";
 import type { Logger } from "../http/logger";
+import { OWN_CLOCK_SKEW_SECONDS } from "../tokens/claims";
 import type { VerifiedToken } from "../tokens/verify";
 import {
 	parseRevocationKey,
@@ -199,6 +200,9 @@ export class Revocations {
 
 	private entryTtl(request: RevocationRequest, now: number): number | null {
 		const { longestTokenLifetimeSeconds, clockToleranceSeconds } = this.settings;
+		// How far an accepted token's `iat` may run ahead of this clock: the tolerance for other
+		// issuers, and at least OWN_CLOCK_SKEW_SECONDS for the gateway's own, even with no tolerance.
+		const issuedAtLead = Math.max(clockToleranceSeconds, OWN_CLOCK_SKEW_SECONDS);
 		switch (request.kind) {
 			case "key":
 				// Revoking a signing key is an emergency switch: whoever holds the key can mint new
@@ -210,7 +214,7 @@ export class Revocations {
 				const latest = latestExpiryOfTokensIssuedBy(
 					Math.max(now, request.validFrom ?? now),
 					longestTokenLifetimeSeconds,
-					clockToleranceSeconds,
+					issuedAtLead,
 				);
 				return revocationEntryTtl(
 					Math.min(request.expiresAt ?? latest, latest),
@@ -221,7 +225,7 @@ export class Revocations {
 			case "user":
 			case "session":
 				return revocationEntryTtl(
-					latestExpiryOfTokensIssuedBy(now, longestTokenLifetimeSeconds, clockToleranceSeconds),
+					latestExpiryOfTokensIssuedBy(now, longestTokenLifetimeSeconds, issuedAtLead),
 					clockToleranceSeconds,
 					now,
 				);

@@ -22,12 +22,12 @@ export function revocationEntryTtl(
 
 /**
  * The latest `exp` a token issued at or before `nowMilliseconds` can have. The gateway refuses
- * tokens whose `exp - iat` exceeds the lifetime, and `iat` may run ahead by the tolerance.
+ * tokens whose `exp - iat` exceeds the lifetime, and `iat` may run ahead by `issuedAtLeadSeconds`.
  */
 export function latestExpiryOfTokensIssuedBy(
 	nowMilliseconds: number,
 	tokenLifetimeSeconds: number,
-	clockToleranceSeconds: number,
+	issuedAtLeadSeconds: number,
 ): number {
-	return nowMilliseconds / 1000 + clockToleranceSeconds + tokenLifetimeSeconds;
+	return nowMilliseconds / 1000 + issuedAtLeadSeconds + tokenLifetimeSeconds;
 }

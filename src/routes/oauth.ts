@@ -132,7 +132,9 @@ oauthRoutes.post("/introspect", async (c) => {
 		}
 		throw error;
 	}
-	return c.json({ ...verified.claims, active: true, token_type: "Bearer" }, 200, {
+	// RFC 7662 §2.2 gives `iat` as an integer; the gateway mints it with milliseconds.
+	const iat = Math.floor(verified.claims.iat);
+	return c.json({ ...verified.claims, iat, active: true, token_type: "Bearer" }, 200, {
 		"Cache-Control": "no-store",
 	});
 });

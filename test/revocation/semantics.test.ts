@@ -79,6 +79,18 @@ describe("user and session cut-offs", () => {
 });
 
 describe("token revocations", () => {
+	it("outlive the gateway's own tokens by jti even with no clock tolerance", async () => {
+		const store = kvDouble();
+		const gateway = await testGateway({
+			kv: store.kv,
+			settings: { CLOCK_TOLERANCE_SECONDS: "0" },
+		});
+		await adminRevoke(gateway, { jti: "any" });
+		// The gateway's own iat may lead this clock by a second (OWN_CLOCK_SKEW_SECONDS), so a
+		// token it accepts can expire up to lifetime + 1 s from now.
+		expect(store.puts[0]?.options?.expirationTtl).toBe(900 + 1);
+	});
+
 	it("revoke a token that is not valid yet, for as long as it will pass", async () => {
 		const store = kvDouble();
 		const gateway = await testGateway({ kv: store.kv });

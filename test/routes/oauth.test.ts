@@ -117,8 +117,9 @@ describe("POST /oauth/introspect (RFC 7662)", () => {
 	const introspect = (gateway: TestGateway, token: string) =>
 		gateway.request("/oauth/introspect", form({ token }, bearer(ADMIN_KEY)));
 
-	it("describes a live token with its claims", async () => {
+	it("describes a live token with its claims, iat as a whole second", async () => {
 		const gateway = await testGateway();
+		gateway.clock.advance(250);
 		const token = await logIn(gateway);
 		const response = await introspect(gateway, token);
 		expect(response.status).toBe(200);
@@ -127,6 +128,7 @@ describe("POST /oauth/introspect (RFC 7662)", () => {
 			sub: "alice",
 			iss: "test-issuer",
 			aud: "test-api",
+			iat: Math.floor(gateway.clock() / 1000),
 			token_type: "Bearer",
 		});
 	});
