@@ -14,7 +14,7 @@ export async function verifyToken(
 ): Promise<VerifiedToken> {
 	const now = deps.clock();
 	const cached = deps.verificationCache.get(token, now);
-	if (cached !== undefined) {
+	if (cached !== undefined && verifiedWithCurrentKeys(deps, cached)) {
 		return cached;
 	}
 	const verified = await verifyAccessToken(token, {
@@ -25,6 +25,20 @@ export async function verifyToken(
 	});
 	deps.verificationCache.remember(token, verified);
 	return verified;
+}
+
+/**
+ * Whether a remembered verification still stands for the keys the gateway has now. The gateway's
+ * own keys never change in an isolate; an issuer's key set is fetched anew, and a key it has
+ * withdrawn must stop working as soon as the gateway knows, so such a token is verified again.
+ */
+function verifiedWithCurrentKeys(deps: GatewayDependencies, token: VerifiedToken): boolean {
+	if (token.issuerName === undefined) {
+		return true;
+	}
+	const issuer = token.claims.iss;
+	const keySet = issuer === undefined ? undefined : deps.issuerKeySets.get(issuer);
+	return keySet !== undefined && keySet.version() === token.keySetVersion;
 }
 
 /** A token that may be revoked, and the instant from which it passes, in milliseconds. */

@@ -1,4 +1,4 @@
-import type { JWK } from "jose";
+import { base64url, type JWK } from "jose";
 import { z } from "zod";
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from "../tokens/algorithms";
 import { B64TOKEN } from "../tokens/bearer";
@@ -193,6 +193,20 @@ export function parseSettings(raw: RawSettings): Settings {
 				);
 			}
 		}
+		// The example signing secret verifies tokens in any encoding: as an `oct` JWK, or kept
+		// among the previous keys after a rotation away from it.
+		if (isExampleSigningKey(env.SIGNING_KEY)) {
+			throw new SettingsError(
+				"SIGNING_KEY holds the public example key from .dev.vars.example; set a real one " +
+					"with `wrangler secret put SIGNING_KEY`",
+			);
+		}
+		if (env.PREVIOUS_VERIFICATION_KEYS.some(isExampleSigningKey)) {
+			throw new SettingsError(
+				"PREVIOUS_VERIFICATION_KEYS holds the public example key from .dev.vars.example, " +
+					"with which anyone can sign tokens; remove it",
+			);
+		}
 	}
 
 	const publicPaths = parsePublicPaths(env.PUBLIC_PATHS);
@@ -223,4 +237,28 @@ export function parseSettings(raw: RawSettings): Settings {
 		adminApiKey: env.ADMIN_API_KEY,
 		originAssertionSecret: env.ORIGIN_ASSERTION_SECRET,
 	};
+}
+
+/** Whether key material is the example HMAC secret: as text, or as an `oct` JWK of its bytes. */
+function isExampleSigningKey(material: unknown): boolean {
+	const example = EXAMPLE_SECRETS.SIGNING_KEY;
+	let jwk: unknown = material;
+	if (typeof material === "string") {
+		if (material.trim() === example) {
+			return true;
+		}
+		try {
+			jwk = JSON.parse(material);
+		} catch {
+			return false;
+		}
+	}
+	if (typeof jwk !== "object" || jwk === null || !("k" in jwk) || typeof jwk.k !== "string") {
+		return false;
+	}
+	try {
+		return new TextDecoder().decode(base64url.decode(jwk.k)) === example;
+	} catch {
+		return false;
+	}
 }

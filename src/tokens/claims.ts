@@ -26,13 +26,16 @@ export function checkClaims(
 	now: number,
 	limits: { maxLifetimeSeconds: number; maxIssuedAtSkewSeconds: number },
 ): AccessTokenClaims {
-	const { sub, exp, iat, jti, sid } = payload;
+	const { sub, exp, iat, nbf, jti, sid } = payload;
 	if (typeof sub !== "string" || !isValidRevocationId(sub)) {
 		throw invalidClaim("sub must be a string of 1 to 256 bytes.");
 	}
 	// JSON numbers such as 1e400 parse to Infinity, which every comparison would wave through.
 	if (typeof exp !== "number" || !Number.isFinite(exp)) {
 		throw invalidClaim("exp must be a finite number.");
+	}
+	if (nbf !== undefined && (typeof nbf !== "number" || !Number.isFinite(nbf))) {
+		throw invalidClaim("nbf must be a finite number.");
 	}
 	if (typeof iat !== "number" || !Number.isFinite(iat)) {
 		throw invalidClaim("iat must be present and a finite number.");

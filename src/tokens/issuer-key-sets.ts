@@ -6,7 +6,6 @@ import {
 	type JWTVerifyGetKey,
 } from "jose";
 import type { TrustedIssuer } from "../config/trusted-issuers";
-import { codeForJoseError } from "./jose-error-codes";
 
 /** The remote key set of one trusted issuer, fetched and cached by jose per isolate. */
 export interface IssuerKeySet {
@@ -20,6 +19,11 @@ export interface IssuerKeySet {
 	 * fresh. Throws `IssuerKeysUnavailable` (or jose's error) when it cannot be fetched.
 	 */
 	keysNamed(kid: string): Promise<JWK[]>;
+	/**
+	 * An identity of the key set as last fetched: it changes with every fetch, so a verification
+	 * made with an older set can be told apart (auth/verify-token.ts).
+	 */
+	version(): unknown;
 }
 
 /** How long a fetched key set is used before it is fetched again, in milliseconds. */
@@ -60,26 +64,55 @@ function issuerKeySet(issuer: TrustedIssuer, fetchKeySet?: typeof fetch): Issuer
 		...(fetchKeySet === undefined ? {} : { [customFetch]: fetchKeySet }),
 	});
 	let lastFailureAt = Number.NEGATIVE_INFINITY;
+	// The fetch under way, shared by every request that arrives meanwhile: jose shares none
+	// inside Workers, so without this each concurrent token with an unknown kid would fetch.
+	let reloading: Promise<void> | undefined;
+
+	/** Fetches the set once for all waiting requests; a failure starts the pause. */
+	const reload = () => {
+		reloading ??= remote.reload().then(
+			() => {
+				reloading = undefined;
+			},
+			(error: unknown) => {
+				reloading = undefined;
+				lastFailureAt = Date.now();
+				throw error;
+			},
+		);
+		return reloading;
+	};
+
+	/** The keys to verify with now: fresh ones, never a set past its maximum age. */
+	const usableKeys = () => {
+		const keys = remote.jwks();
+		// A set past its age may hold keys the issuer has withdrawn since; while it cannot be
+		// fetched again, tokens of this issuer are refused (503) rather than judged by it.
+		if (keys === undefined || !remote.fresh) {
+			throw new IssuerKeysUnavailable();
+		}
+		return createLocalJWKSet(keys);
+	};
 
 	const resolveKey: JWTVerifyGetKey = async (header, token) => {
 		// jose fetches when its copy is stale, or for an unknown kid outside its cooldown.
-		const mayFetch = !remote.fresh || !remote.coolingDown;
-		const cached = remote.jwks();
-		if (mayFetch && Date.now() - lastFailureAt < RETRY_AFTER_FAILURE_MS) {
-			if (cached === undefined) {
-				throw new IssuerKeysUnavailable();
-			}
-			return createLocalJWKSet(cached)(header, token);
+		const known = remote.fresh && remote.jwks()?.keys.some((jwk) => jwk.kid === header.kid);
+		const mayFetch = !remote.fresh || (!known && !remote.coolingDown);
+		if (
+			mayFetch &&
+			reloading === undefined &&
+			Date.now() - lastFailureAt >= RETRY_AFTER_FAILURE_MS
+		) {
+			await reload();
+		} else if (reloading !== undefined) {
+			// Whether the fetch under way succeeds or not, this request judges by what is there.
+			await reloading.catch(() => {});
 		}
-		try {
-			return await remote(header, token);
-		} catch (error) {
-			if (codeForJoseError(error) === "issuer_keys_unavailable") {
-				lastFailureAt = Date.now();
-			}
-			throw error;
-		}
+		return usableKeys()(header, token);
 	};
+
+	/** Changes whenever the set is fetched again, so answers given with an older one can tell. */
+	const version = () => remote.jwks();
 
 	const keyFor = (kid: string, alg: string) => {
 		const candidates = (remote.jwks()?.keys ?? []).filter(
@@ -93,17 +126,12 @@ function issuerKeySet(issuer: TrustedIssuer, fetchKeySet?: typeof fetch): Issuer
 			if (Date.now() - lastFailureAt < RETRY_AFTER_FAILURE_MS) {
 				throw new IssuerKeysUnavailable();
 			}
-			try {
-				await remote.reload();
-			} catch (error) {
-				lastFailureAt = Date.now();
-				throw error;
-			}
+			await reload();
 		}
 		return (remote.jwks()?.keys ?? []).filter((jwk) => jwk.kid === kid);
 	};
 
-	return { issuer, resolveKey, keyFor, keysNamed };
+	return { issuer, resolveKey, keyFor, keysNamed, version };
 }
 
 /** A key set that failed to load a moment ago and is not asked again yet. */

@@ -16,7 +16,8 @@ export const MAX_CACHED_TOKEN_LENGTH = 2048;
  * clock: the same bytes carry the same signature and claims, the gateway's own keys are fixed
  * for the isolate's life, and the time checks are repeated on every use. Keys of trusted
  * external issuers can change when the issuer rotates; those entries are kept no longer than
- * the issuer's key set itself is (verify.ts sets each token's window). Only successes are kept,
+ * the issuer's key set itself is (verify.ts sets each token's window), and are verified again
+ * once the set is fetched anew (auth/verify-token.ts). Only successes are kept,
  * so a forged token never lands here, and revocation is checked on every request regardless.
  */
 export class VerificationCache {

@@ -38,6 +38,8 @@ export interface VerifiedToken {
 	keyId: string | undefined;
 	/** The trusted issuer's name for external tokens; undefined for the gateway's own. */
 	issuerName: string | undefined;
+	/** For external tokens, the issuer's key set as it was when the token was verified. */
+	keySetVersion?: unknown;
 	/**
 	 * When the same token would pass verification again, in milliseconds: the verification
 	 * cache answers only inside this window (verification-cache.ts).
@@ -162,6 +164,7 @@ async function verifyExternalToken(
 		sessionId: typeof claims.sid === "string" ? claims.sid : undefined,
 		keyId: await calculateJwkThumbprint(jwk),
 		issuerName: issuer.name,
+		keySetVersion: external.version(),
 		validity: { from: window.from, until: Math.min(window.until, now + KEY_SET_MAX_AGE_MS) },
 	};
 }

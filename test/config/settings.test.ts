@@ -1,3 +1,4 @@
+import { base64url } from "jose";
 import { describe, expect, it } from "vitest";
 import exampleDevVars from "../../.dev.vars.example?raw";
 import { isPublicPath, parsePublicPaths } from "../../src/config/public-paths";
@@ -112,6 +113,25 @@ describe("parseSettings", () => {
 		expect(parseSettings({ ...example, GATEWAY_ENVIRONMENT: "development" }).environment).toBe(
 			"development",
 		);
+	});
+
+	it("refuses the example signing key in production in any encoding, current or previous", () => {
+		const exampleJwk = {
+			kty: "oct",
+			k: base64url.encode(EXAMPLE_SECRETS.SIGNING_KEY),
+			kid: "renamed",
+			alg: "HS256",
+		};
+		expect(settingsError({ ...required, SIGNING_KEY: JSON.stringify(exampleJwk) })).toContain(
+			"SIGNING_KEY holds the public example key",
+		);
+		const previous = { ...required, PREVIOUS_VERIFICATION_KEYS: JSON.stringify([exampleJwk]) };
+		expect(settingsError(previous)).toContain(
+			"PREVIOUS_VERIFICATION_KEYS holds the public example",
+		);
+		expect(
+			parseSettings({ ...previous, GATEWAY_ENVIRONMENT: "development" }).previousVerificationKeys,
+		).toHaveLength(1);
 	});
 
 	it("knows exactly the values that .dev.vars.example publishes", () => {

@@ -1,9 +1,13 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { verifyToken } from "../../src/auth/verify-token";
 import { KEY_SET_MAX_AGE_MS } from "../../src/tokens/issuer-key-sets";
 import { ADMIN_KEY, adminRevoke, bearer, type TestGateway, testGateway } from "../support/gateway";
 import { kvDouble } from "../support/kv-doubles";
+
+afterEach(() => {
+	vi.useRealTimers();
+});
 
 const ISSUER = "https://tenant.idp.example/";
 const AUDIENCE = "https://api.example";
@@ -320,6 +324,58 @@ describe("external issuer keys under attack", () => {
 			}
 			expect(idp.fetches()).toBe(1);
 		}
+	});
+
+	it("fetch the key set once for any number of concurrent tokens with unknown kids", async () => {
+		vi.useFakeTimers({ toFake: ["Date"] });
+		const idp = await identityProvider();
+		const { gateway } = await gatewayTrusting(idp);
+		await whoami(gateway, await idp.sign(gateway));
+		expect(idp.fetches()).toBe(1);
+		vi.advanceTimersByTime(31_000);
+
+		const tokens = await Promise.all(
+			Array.from({ length: 20 }, (_, index) => idp.sign(gateway, {}, `unknown-${index}`)),
+		);
+		const responses = await Promise.all(tokens.map((token) => whoami(gateway, token)));
+		expect(responses.map(({ status }) => status)).toEqual(tokens.map(() => 401));
+		expect(idp.fetches()).toBe(2);
+	});
+
+	it("stop accepting a remembered token once a new fetch shows its key withdrawn", async () => {
+		vi.useFakeTimers({ toFake: ["Date"] });
+		const idp = await identityProvider();
+		const { gateway } = await gatewayTrusting(idp);
+		const token = await idp.sign(gateway);
+		expect((await whoami(gateway, token)).status).toBe(200);
+
+		const replacement = await generateKeyPair("RS256", { extractable: true });
+		idp.keys.splice(0, 1, { ...(await exportJWK(replacement.publicKey)), kid: "idp-key-2" });
+		vi.advanceTimersByTime(31_000);
+		await whoami(gateway, await idp.sign(gateway, {}, "unknown"));
+		expect(idp.fetches()).toBe(2);
+
+		expect((await whoami(gateway, token)).status).toBe(401);
+		expect(lastOutcome(gateway)).toBe("token_unknown_key");
+	});
+
+	it("answer 503, not an answer from a key set past its age, while the issuer is down", async () => {
+		vi.useFakeTimers({ toFake: ["Date"] });
+		const idp = await identityProvider();
+		const { gateway } = await gatewayTrusting(idp);
+		const now = Math.floor(gateway.clock() / 1000);
+		const token = await idp.sign(gateway, { exp: now + 3000 });
+		expect((await whoami(gateway, token)).status).toBe(200);
+
+		idp.setMode("down");
+		vi.advanceTimersByTime(KEY_SET_MAX_AGE_MS + 1000);
+		gateway.clock.advance(KEY_SET_MAX_AGE_MS + 1000);
+		// The first request finds the set too old and fails to fetch it; the next ones, inside
+		// the pause after a failure, must not fall back to the old set either.
+		for (let attempt = 0; attempt < 3; attempt++) {
+			expect((await whoami(gateway, token)).status).toBe(503);
+		}
+		expect(idp.fetches()).toBe(2);
 	});
 
 	it("cover a token whose iat runs ahead of the gateway's clock when its session ends", async () => {
