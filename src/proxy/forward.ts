@@ -113,7 +113,7 @@ export async function forwardToUpstream(
 
 /**
  * Sends the request, giving the origin `UPSTREAM_TIMEOUT_MS` to answer with its headers, counted
- * from the request's start and again from each piece of the body the origin takes.
+ * from the moment it has the whole request body.
  */
 async function fetchWithinTimeout(
 	c: Context<GatewayEnv>,

@@ -1,9 +1,9 @@
 /**
- * The time an origin is given, counted from its last sign of progress: from the start of the
- * request, and again from each piece of the request body it takes in. A client's slow upload is
- * then not blamed on the origin, while an origin that stops reading the body, or never answers
- * once it has it, is given up on after `timeoutMs`. Once the response headers arrive the
- * deadline is stopped for good, so a long download is never cut short.
+ * The time an origin is given to answer with its response headers, counted from the moment it
+ * has the whole request: a client's slow upload is not blamed on the origin. While the body is
+ * still on its way the deadline waits; the upload itself is bounded by the client and the
+ * platform, since an origin that stops reading stalls the client's upload with it. Once the
+ * response headers arrive the deadline is stopped for good, so a long download is never cut.
  */
 export class UpstreamDeadline {
 	private readonly controller = new AbortController();
@@ -23,38 +23,38 @@ export class UpstreamDeadline {
 		return this.controller.signal.aborted;
 	}
 
-	/** Gives the origin the whole timeout again, unless the deadline was stopped. */
-	restart(): void {
-		if (this.stopped) {
-			return;
-		}
-		clearTimeout(this.timer);
-		this.timer = setTimeout(() => this.controller.abort(), this.timeoutMilliseconds);
-	}
-
 	stop(): void {
 		this.stopped = true;
 		clearTimeout(this.timer);
 	}
 
 	/**
-	 * The request body as the origin receives it, restarting the deadline as the origin takes
-	 * each chunk and once it has the last. Chunks pass one at a time under the runtime's
-	 * backpressure, never buffered. A declared length is kept through a `FixedLengthStream`, so
-	 * the origin still gets `Content-Length` rather than a chunked body.
+	 * The request body as the origin receives it, with the deadline held until the origin has
+	 * taken all of it. The body passes through the runtime's own streams, native to native, so
+	 * no chunk enters JavaScript and memory stays flat however large the upload. A declared
+	 * length is kept through a `FixedLengthStream`, so the origin gets `Content-Length` as before.
 	 */
 	track(body: ReadableStream<Uint8Array>, contentLength: string | null): ReadableStream {
-		const progress = new TransformStream<Uint8Array, Uint8Array>({
-			transform: (chunk, controller) => {
-				this.restart();
-				controller.enqueue(chunk);
-			},
-			flush: () => this.restart(),
-		});
-		const tracked = body.pipeThrough(progress);
+		clearTimeout(this.timer);
 		// The runtime has already refused a request whose Content-Length is not a number.
-		return contentLength !== null && /^[0-9]{1,15}$/.test(contentLength)
-			? tracked.pipeThrough(new FixedLengthStream(Number(contentLength)))
-			: tracked;
+		const passage =
+			contentLength !== null && /^[0-9]{1,15}$/.test(contentLength)
+				? new FixedLengthStream(Number(contentLength))
+				: new IdentityTransformStream();
+		body.pipeTo(passage.writable).then(
+			() => this.restart(),
+			// A body that breaks off errors the stream the fetch reads, so the fetch fails and
+			// reports it; nothing is lost by not handling it here too.
+			() => {},
+		);
+		return passage.readable;
+	}
+
+	private restart(): void {
+		if (this.stopped) {
+			return;
+		}
+		clearTimeout(this.timer);
+		this.timer = setTimeout(() => this.controller.abort(), this.timeoutMilliseconds);
 	}
 }
