@@ -242,24 +242,20 @@ describe("routes", () => {
 				"/public/%c0%ae%c0%ae/api/echo",
 				"/public/%C1%9C/x",
 				"/files/..%00/secret",
+				// Escapes left after one decoding, which an origin decoding twice would turn into `/`.
 				"/files/..%252f..%252fapi",
 				"/public/a%2541",
-			];
-			await expectEveryPathAnswered(gateway, decodedElsewhere, 400);
-			expect((await gateway.request("/public/100%25")).status).not.toBe(400);
-		});
-
-		it("refuses escapes that a second decoding, or a lax UTF-8 decoder, would turn into a path", async () => {
-			const gateway = await routedGateway();
-			const hidden = [
 				"/public/..%25%32%66api%25%32%66whoami",
 				"/public/..%%32%66api%%32%66whoami",
+				// Bytes that are not UTF-8 (overlong forms a lax decoder reads as `.` and `/`), and a
+				// full-width slash that NFKC folds into `/`.
 				"/public/%e0%80%ae%e0%80%ae%e0%80%afapi%e0%80%afwhoami",
 				"/public/%f0%80%80%ae%f0%80%80%ae/api",
 				"/public/%80x",
 				"/public/..%EF%BC%8Fapi%EF%BC%8Fwhoami",
 			];
-			await expectEveryPathAnswered(gateway, hidden, 400);
+			await expectEveryPathAnswered(gateway, decodedElsewhere, 400);
+			expect((await gateway.request("/public/100%25")).status).not.toBe(400);
 			expect((await gateway.request("/public/caf%C3%A9")).status).not.toBe(400);
 		});
 

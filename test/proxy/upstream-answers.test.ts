@@ -5,6 +5,21 @@ afterEach(() => {
 	vi.useRealTimers();
 });
 
+/** Moves the fake clock to just before `timeoutMs`, then to it, expecting a 504 only then. */
+async function expectTimeoutAfter(pending: Promise<Response>, timeoutMs: number): Promise<void> {
+	let settled = false;
+	const observed = pending.finally(() => {
+		settled = true;
+	});
+	await vi.advanceTimersByTimeAsync(timeoutMs - 1);
+	expect(settled).toBe(false);
+	await vi.advanceTimersByTimeAsync(1);
+
+	const response = await observed;
+	expect(response.status).toBe(504);
+	expect(await response.json()).toMatchObject({ error: "upstream_timeout" });
+}
+
 describe("what the origin answers", () => {
 	it("hands a redirect to another host back to the client instead of following it", async () => {
 		const gateway = await testGateway();
@@ -141,18 +156,9 @@ describe("what the origin answers", () => {
 		const gateway = await testGateway({ settings: { UPSTREAM_TIMEOUT_MS: "3000" } });
 		const arrived = gateway.origin.hang();
 
-		let settled = false;
-		const pending = gateway.request("/public/slow").finally(() => {
-			settled = true;
-		});
+		const pending = gateway.request("/public/slow");
 		await arrived;
-		await vi.advanceTimersByTimeAsync(2999);
-		expect(settled).toBe(false);
-		await vi.advanceTimersByTimeAsync(1);
-
-		const response = await pending;
-		expect(response.status).toBe(504);
-		expect(await response.json()).toMatchObject({ error: "upstream_timeout" });
+		await expectTimeoutAfter(pending, 3000);
 		expect(gateway.logs.entries().at(-1)).toMatchObject({ outcome: "upstream_timeout" });
 	});
 
@@ -210,20 +216,13 @@ describe("what the origin answers", () => {
 				}),
 		);
 
-		let settled = false;
-		const pending = gateway
-			.request("/api/upload", { method: "POST", headers: bearer(token), body: "x".repeat(1000) })
-			.finally(() => {
-				settled = true;
-			});
+		const pending = gateway.request("/api/upload", {
+			method: "POST",
+			headers: bearer(token),
+			body: "x".repeat(1000),
+		});
 		expect(await taken).toBe(1000);
-		await vi.advanceTimersByTimeAsync(2999);
-		expect(settled).toBe(false);
-		await vi.advanceTimersByTimeAsync(1);
-
-		const response = await pending;
-		expect(response.status).toBe(504);
-		expect(await response.json()).toMatchObject({ error: "upstream_timeout" });
+		await expectTimeoutAfter(pending, 3000);
 	});
 
 	it("lets a slow body stream on after the headers arrived in time", async () => {
