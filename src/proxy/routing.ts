@@ -86,6 +86,26 @@ function matchRouteIgnoringCase(path: string, routes: readonly Route[]): Route |
 	);
 }
 
+/**
+ * The prefix route whose root is the path with a slash added (`/api/*` for `/api`), in any letter
+ * case: an origin that takes `/api` for `/api/` would serve that route's root handler.
+ */
+function prefixRootedAt(path: string, routes: readonly Route[]): Route | undefined {
+	const withSlash = `${path}/`.toLowerCase();
+	return routes.find(
+		({ pattern }) => pattern.kind === "prefix" && pattern.prefix.toLowerCase() === withSlash,
+	);
+}
+
+/** Whether the readings every path has, even a plain one, stay within what `route` checked. */
+function plainReadingsCovered(path: string, route: Route, routes: readonly Route[]): boolean {
+	const rooted = prefixRootedAt(path, routes);
+	return (
+		coveredBy(route, matchRouteIgnoringCase(path, routes)) &&
+		(rooted === undefined || coveredBy(route, rooted))
+	);
+}
+
 /** Whether some lenient reading of the path leaves what `route` checked. */
 function isAmbiguous(path: string, route: Route, routes: readonly Route[]): boolean {
 	if (DECODED_ELSEWHERE.test(path)) {
@@ -102,7 +122,7 @@ function isAmbiguous(path: string, route: Route, routes: readonly Route[]): bool
 		(reading) =>
 			ownedByGateway(reading.toLowerCase()) ||
 			!coveredBy(route, matchRoute(reading, routes)) ||
-			!coveredBy(route, matchRouteIgnoringCase(reading, routes)),
+			!plainReadingsCovered(reading, route, routes),
 	);
 }
 
@@ -124,13 +144,16 @@ export function resolveRoute(path: string, routes: readonly Route[]): Route {
 	if (route === undefined) {
 		throw new GatewayError("route_not_found", "No route of the gateway serves this path.");
 	}
-	// Most paths have no feature that any reading below would change, so every reading is the
-	// path itself and matches the same route; the URL parser has already resolved dot segments.
-	// The gateway's own paths in their plain form never get here: its routes serve them first.
-	if (!READS_DIFFERENTLY.test(path) && !DOT_SEGMENT.test(path) && !ownedByGateway(path)) {
-		return route;
-	}
-	if (isAmbiguous(path, route, routes)) {
+	// Most paths have no feature that the readings below would change; the URL parser has
+	// already resolved dot segments. Two readings remain even for them: an origin that ignores
+	// letter case (a lower-case path can meet a route configured with capitals) or that takes
+	// `/x` for `/x/`. The gateway's own paths in their plain form never get here: its routes
+	// serve them first.
+	const plain = !READS_DIFFERENTLY.test(path) && !DOT_SEGMENT.test(path) && !ownedByGateway(path);
+	const ambiguous = plain
+		? !plainReadingsCovered(path, route, routes)
+		: isAmbiguous(path, route, routes);
+	if (ambiguous) {
 		throw new GatewayError(
 			"path_ambiguous",
 			"An origin could read this path as another one (escapes, letter case, ;, repeated or " +

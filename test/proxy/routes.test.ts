@@ -303,6 +303,21 @@ describe("routes", () => {
 			expect((await gateway.request("/reports/q1")).status).toBe(401);
 		});
 
+		it("refuses a plain path that an origin ignoring case or adding a slash reads as stricter", async () => {
+			const gateway = await testGateway({
+				settings: {
+					ROUTES: JSON.stringify([
+						{ path: "/*", auth: "public" },
+						{ path: "/h/Private/*", auth: "required" },
+						{ path: "/Admin2", auth: "required" },
+						{ path: "/api/*", auth: "required" },
+					]),
+				},
+			});
+			await expectEveryPathAnswered(gateway, ["/h/private/x", "/admin2", "/api"], 400);
+			expect((await gateway.request("/h/Private/x")).status).toBe(401);
+		});
+
 		it("forwards a path whose other readings ask no more of the caller on the same upstream", async () => {
 			const gateway = await testGateway({
 				settings: {
