@@ -140,9 +140,20 @@ export function buildRoutes(
 	return routes.sort((a, b) => specificity(b) - specificity(a));
 }
 
-/** The most specific route for a request path (already normalised by the URL parser), if any. */
-export function matchRoute(path: string, routes: readonly Route[]): Route | undefined {
+/**
+ * The most specific route for a request path (already normalised by the URL parser), if any;
+ * with `ignoreCase`, the one an origin that ignores letter case would pick.
+ */
+export function matchRoute(
+	path: string,
+	routes: readonly Route[],
+	ignoreCase = false,
+): Route | undefined {
+	const fold = (text: string) => (ignoreCase ? text.toLowerCase() : text);
+	const candidate = fold(path);
 	return routes.find(({ pattern }) =>
-		pattern.kind === "exact" ? path === pattern.path : path.startsWith(pattern.prefix),
+		pattern.kind === "exact"
+			? candidate === fold(pattern.path)
+			: candidate.startsWith(fold(pattern.prefix)),
 	);
 }

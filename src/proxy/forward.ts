@@ -28,9 +28,9 @@ export function isWebSocketUpgrade(request: Request): boolean {
 /**
  * Forwards the request to the route's origin and returns its answer. Bodies stream both ways
  * and are never read here. Redirects are handed back rather than followed, so credentials never
- * travel to another host. The timeout covers the wait for the origin (src/proxy/upstream-
- * deadline.ts), not a slow client's upload, and never a long download. A WebSocket upgrade is forwarded like any request, and the socket
- * the origin accepts is handed to the client.
+ * travel to another host. The timeout covers the wait for the origin (upstream-deadline.ts),
+ * not a slow client's upload, and never a long download. A WebSocket upgrade is forwarded like
+ * any request, and the socket the origin accepts is handed to the client.
  *
  * Hono's proxy helper is not used: it drops `Upgrade`, follows redirects unless told otherwise,
  * and replaces `Accept-Encoding`, which the origin would notice. `clientUrl` is the request's

@@ -10,32 +10,18 @@ const READS_DIFFERENTLY = /[%\\;A-Z]|\/\/|.\/$/;
 // can cut a path short, and IIS's `%u` form.
 const DECODED_ELSEWHERE = /%00|%u/i;
 
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+// A `%` that starts no escape is a literal percent sign; as `%25` it decodes back to itself.
+const LONE_PERCENT = /%(?![0-9a-f]{2})/gi;
 
 /**
  * Every escape decoded once, as an origin that decodes before routing reads the path, and
  * backslashes read as slashes, as some servers do. Undefined when the escapes are not UTF-8:
  * overlong forms such as `%c0%ae` or `%e0%80%ae` were once read as `.` and `/` by decoders
- * that did not check them, and no plain path needs them.
+ * that did not check them, and no plain path needs them (`decodeURIComponent` refuses them).
  */
 function decodedOnce(path: string): string | undefined {
-	const bytes: number[] = [];
-	for (let index = 0; index < path.length; index++) {
-		const hex = path.slice(index + 1, index + 3);
-		if (path[index] === "%" && /^[0-9a-f]{2}$/i.test(hex)) {
-			bytes.push(Number.parseInt(hex, 16));
-			index += 2;
-		} else {
-			// The URL parser escapes everything but ASCII in a path; anything else is not plain.
-			const code = path.charCodeAt(index);
-			if (code > 0x7f) {
-				return undefined;
-			}
-			bytes.push(code);
-		}
-	}
 	try {
-		return utf8.decode(new Uint8Array(bytes)).replaceAll("\\", "/");
+		return decodeURIComponent(path.replace(LONE_PERCENT, "%25")).replaceAll("\\", "/");
 	} catch {
 		return undefined;
 	}
@@ -76,16 +62,6 @@ function coveredBy(checked: Route, other: Route | undefined): boolean {
 	);
 }
 
-/** The route an origin that ignores letter case would pick for a path. */
-function matchRouteIgnoringCase(path: string, routes: readonly Route[]): Route | undefined {
-	const lower = path.toLowerCase();
-	return routes.find(({ pattern }) =>
-		pattern.kind === "exact"
-			? lower === pattern.path.toLowerCase()
-			: lower.startsWith(pattern.prefix.toLowerCase()),
-	);
-}
-
 /**
  * The prefix route whose root is the path with a slash added (`/api/*` for `/api`), in any letter
  * case: an origin that takes `/api` for `/api/` would serve that route's root handler.
@@ -101,7 +77,7 @@ function prefixRootedAt(path: string, routes: readonly Route[]): Route | undefin
 function plainReadingsCovered(path: string, route: Route, routes: readonly Route[]): boolean {
 	const rooted = prefixRootedAt(path, routes);
 	return (
-		coveredBy(route, matchRouteIgnoringCase(path, routes)) &&
+		coveredBy(route, matchRoute(path, routes, true)) &&
 		(rooted === undefined || coveredBy(route, rooted))
 	);
 }

@@ -74,9 +74,7 @@ export class RevocationStore {
 	 * (numbered from 1), so that a retry can carry a later instant than the first attempt did.
 	 */
 	async write(key: string, entryForAttempt: (attempt: number) => PendingEntry): Promise<void> {
-		let attempt = 0;
-		await this.withRetries("revocation_write_failed", () => {
-			attempt++;
+		await this.withRetries("revocation_write_failed", (attempt) => {
 			const { value, metadata, expirationTtl } = entryForAttempt(attempt);
 			const options: KVNamespacePutOptions = { metadata };
 			if (expirationTtl !== null) {
@@ -121,11 +119,15 @@ export class RevocationStore {
 		}
 	}
 
-	private async withRetries(event: string, operation: () => Promise<void>): Promise<void> {
+	/** Runs `operation` (told which attempt it is, from 1) until it succeeds or attempts run out. */
+	private async withRetries(
+		event: string,
+		operation: (attempt: number) => Promise<void>,
+	): Promise<void> {
 		let backoff = this.retry.initialBackoffMs;
 		for (let attempt = 1; ; attempt++) {
 			try {
-				await operation();
+				await operation(attempt);
 				return;
 			} catch (error) {
 				this.logger.warn(event, { attempt, detail: describeCause(error) });

@@ -75,7 +75,8 @@ async function keyIdToRevoke(
 	deps: GatewayDependencies,
 ): Promise<string> {
 	if (issuer !== undefined) {
-		return thumbprintOfIssuerKey(kid, knownIssuer(issuer, deps) ?? issuer, deps);
+		knownIssuer(issuer, deps);
+		return thumbprintOfIssuerKey(kid, issuer, deps);
 	}
 	if (deps.keys.byKeyId.has(kid) || THUMBPRINT.test(kid)) {
 		return kid;

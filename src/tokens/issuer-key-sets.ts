@@ -2,6 +2,7 @@ import {
 	createLocalJWKSet,
 	createRemoteJWKSet,
 	customFetch,
+	type JSONWebKeySet,
 	type JWK,
 	type JWTVerifyGetKey,
 } from "jose";
@@ -83,52 +84,61 @@ function issuerKeySet(issuer: TrustedIssuer, fetchKeySet?: typeof fetch): Issuer
 		return reloading;
 	};
 
-	/** The keys to verify with now: fresh ones, never a set past its maximum age. */
-	const usableKeys = () => {
+	/** The set as last fetched, when it is fresh: never a set past its maximum age. */
+	const freshKeys = () => {
 		const keys = remote.jwks();
 		// A set past its age may hold keys the issuer has withdrawn since; while it cannot be
 		// fetched again, tokens of this issuer are refused (503) rather than judged by it.
 		if (keys === undefined || !remote.fresh) {
 			throw new IssuerKeysUnavailable();
 		}
-		return createLocalJWKSet(keys);
+		return keys;
+	};
+
+	// jose's local key set imports each key once and keeps it, so one is kept per fetched set
+	// rather than built per request.
+	let local: { keys: JSONWebKeySet; resolve: JWTVerifyGetKey } | undefined;
+	const localKeySet = (keys: JSONWebKeySet) => {
+		if (local?.keys !== keys) {
+			local = { keys, resolve: createLocalJWKSet(keys) };
+		}
+		return local.resolve;
+	};
+
+	/** The keys of the set as last fetched that carry this `kid`. */
+	const named = (kid: unknown) => (remote.jwks()?.keys ?? []).filter((jwk) => jwk.kid === kid);
+
+	/**
+	 * Fetches the set when `due`, unless a fetch failed a moment ago; a request that arrives
+	 * while a fetch is under way waits for it and, whether it succeeds or not, judges by what
+	 * is there afterwards.
+	 */
+	const refreshIf = async (due: boolean) => {
+		if (reloading !== undefined) {
+			await reloading.catch(() => {});
+		} else if (due && Date.now() - lastFailureAt >= RETRY_AFTER_FAILURE_MS) {
+			await reload();
+		}
 	};
 
 	const resolveKey: JWTVerifyGetKey = async (header, token) => {
-		// jose fetches when its copy is stale, or for an unknown kid outside its cooldown.
-		const known = remote.fresh && remote.jwks()?.keys.some((jwk) => jwk.kid === header.kid);
-		const mayFetch = !remote.fresh || (!known && !remote.coolingDown);
-		if (
-			mayFetch &&
-			reloading === undefined &&
-			Date.now() - lastFailureAt >= RETRY_AFTER_FAILURE_MS
-		) {
-			await reload();
-		} else if (reloading !== undefined) {
-			// Whether the fetch under way succeeds or not, this request judges by what is there.
-			await reloading.catch(() => {});
-		}
-		return usableKeys()(header, token);
+		// As jose would: fetch when the copy is stale, or for an unknown kid outside the cooldown.
+		const known = remote.fresh && named(header.kid).length > 0;
+		await refreshIf(!remote.fresh || (!known && !remote.coolingDown));
+		return localKeySet(freshKeys())(header, token);
 	};
 
 	/** Changes whenever the set is fetched again, so answers given with an older one can tell. */
 	const version = () => remote.jwks();
 
 	const keyFor = (kid: string, alg: string) => {
-		const candidates = (remote.jwks()?.keys ?? []).filter(
-			(jwk) => jwk.kid === kid && jwk.kty === KEY_TYPE_OF_ALGORITHM[alg],
-		);
+		const candidates = named(kid).filter((jwk) => jwk.kty === KEY_TYPE_OF_ALGORITHM[alg]);
 		return candidates.length === 1 ? candidates[0] : undefined;
 	};
 
 	const keysNamed = async (kid: string) => {
-		if (!remote.fresh) {
-			if (Date.now() - lastFailureAt < RETRY_AFTER_FAILURE_MS) {
-				throw new IssuerKeysUnavailable();
-			}
-			await reload();
-		}
-		return (remote.jwks()?.keys ?? []).filter((jwk) => jwk.kid === kid);
+		await refreshIf(!remote.fresh);
+		return freshKeys().keys.filter((jwk) => jwk.kid === kid);
 	};
 
 	return { issuer, resolveKey, keyFor, keysNamed, version };
