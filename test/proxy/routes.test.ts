@@ -303,7 +303,7 @@ describe("routes", () => {
 			expect((await gateway.request("/reports/q1")).status).toBe(401);
 		});
 
-		it("refuses a plain path that an origin ignoring case or adding a slash reads as stricter", async () => {
+		it("refuses a plain path that a case-blind or slash-adding origin reads as stricter", async () => {
 			const gateway = await testGateway({
 				settings: {
 					ROUTES: JSON.stringify([
@@ -318,7 +318,7 @@ describe("routes", () => {
 			expect((await gateway.request("/h/Private/x")).status).toBe(401);
 		});
 
-		it("forwards a path whose other readings ask no more of the caller on the same upstream", async () => {
+		it("forwards a path whose other readings ask no more on the same upstream", async () => {
 			const gateway = await testGateway({
 				settings: {
 					ROUTES: JSON.stringify([

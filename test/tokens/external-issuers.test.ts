@@ -264,7 +264,7 @@ describe("external issuer keys under attack", () => {
 		expect(lastOutcome(gateway)).toBe("token_revoked");
 	});
 
-	it("revoke by the provider's own kid with its issuer, stored under the key's thumbprint", async () => {
+	it("revoke by the provider's kid with its issuer, stored under the thumbprint", async () => {
 		const idp = await identityProvider();
 		const { gateway, store } = await gatewayTrusting(idp);
 		const token = await idp.sign(gateway);
@@ -288,7 +288,7 @@ describe("external issuer keys under attack", () => {
 		expect(store.puts).toHaveLength(0);
 	});
 
-	it("answer 503 to a kid of an issuer whose key set cannot be fetched, storing nothing", async () => {
+	it("answer 503 to a kid whose issuer's key set cannot be fetched, storing nothing", async () => {
 		const idp = await identityProvider();
 		const { gateway, store } = await gatewayTrusting(idp);
 		idp.setMode("down");

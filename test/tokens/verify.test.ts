@@ -54,7 +54,8 @@ describe("token verification", () => {
 	])("refuses %s, before any KV read or origin call", async (_case, timeClaims) => {
 		const gateway = await testGateway();
 		// Everything else is valid, so the claim under test is what the token is refused for.
-		const payload = `{"iss":"test-issuer","aud":"test-api","sub":"alice","iat":1767225600,${timeClaims}}`;
+		const claims = `"iss":"test-issuer","aud":"test-api","sub":"alice","iat":1767225600`;
+		const payload = `{${claims},${timeClaims}}`;
 		const result = await attempt(gateway, await signRawPayload(gateway, payload));
 		expect(result.status).toBe(401);
 		expect(result.outcome).toBe("token_claim_invalid");
