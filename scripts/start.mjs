@@ -251,6 +251,12 @@ function exitCodeOf({ code, signal }) {
 }
 
 async function main() {
+	// Settings come from the environment and `.dev.vars`; an argument would be silently lost.
+	if (process.argv.length > 2) {
+		fail(
+			"npm start takes no arguments; set GATEWAY_PORT, ORIGIN_PORT or PERSIST_DIR, or edit .dev.vars",
+		);
+	}
 	const gatewayPort = readPort("GATEWAY_PORT", 8787);
 	const originPort = readPort("ORIGIN_PORT", 8788);
 	if (gatewayPort === originPort) {
@@ -378,7 +384,32 @@ async function main() {
 	console.log(
 		`start: devtools inspector ports: gateway ${gatewayInspectorPort}, origin ${originInspectorPort}`,
 	);
+	const misconfiguration = await misconfigurationOf(gatewayUrl);
+	if (misconfiguration !== undefined) {
+		console.error(
+			`start: the gateway runs on ${gatewayUrl} but refuses every request with 503 ` +
+				`gateway_misconfigured: ${misconfiguration.replace(/\.?$/, ".")} ` +
+				"Fix .dev.vars, then start again.",
+		);
+		return;
+	}
 	console.log(`gateway ready on ${gatewayUrl} (origin ${originUrl})`);
+}
+
+/**
+ * What the gateway says is wrong with its settings, or undefined when it serves: a gateway with a
+ * bad setting still answers HTTP, with 503 `gateway_misconfigured` to every request.
+ */
+async function misconfigurationOf(gatewayUrl) {
+	try {
+		const response = await fetch(`${gatewayUrl}/.well-known/jwks.json`, {
+			signal: AbortSignal.timeout(readinessRequestTimeoutMs),
+		});
+		const body = await response.json().catch(() => ({}));
+		return body.error === "gateway_misconfigured" ? body.error_description : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 main().catch((error) => {

@@ -80,6 +80,7 @@ oauthRoutes.post("/revoke", async (c) => {
 	if (revocable === undefined) {
 		// The gateway issues no refresh tokens, so one cannot be revoked here (§2.2.1).
 		if (hint === "refresh_token") {
+			c.set("outcome", "unsupported_token_type");
 			return c.json(
 				{
 					error: "unsupported_token_type",

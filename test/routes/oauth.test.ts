@@ -94,6 +94,9 @@ describe("POST /oauth/revoke (RFC 7009)", () => {
 		expect(response.status).toBe(400);
 		expect(response.headers.get("Cache-Control")).toBe("no-store");
 		expect(await response.json()).toMatchObject({ error: "unsupported_token_type" });
+		expect(gateway.logs.entries().findLast((entry) => entry.event === "request")).toMatchObject({
+			outcome: "unsupported_token_type",
+		});
 	});
 
 	it("refuses a wrong Authorization rather than ignoring it", async () => {
